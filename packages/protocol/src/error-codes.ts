@@ -1,0 +1,43 @@
+/**
+ * The catalogue of Switchboard's stable error codes. Each code names one failure, with the HTTP status
+ * the gateway answers with and, where a client connection is affected, the WebSocket close code.
+ * `docs/errors.md` lists every code; a test keeps the two in step.
+ */
+
+export interface ErrorCodeSpec {
+  /** HTTP status used when the error answers an HTTP request (upgrade or management API). */
+  readonly status: number;
+  /** WebSocket close code used when the error closes a client connection. */
+  readonly closeCode?: number;
+  /** One line that says what happened. */
+  readonly summary: string;
+}
+
+export const errorCodes = {
+  SWB_ERR_CONFIG_INVALID: { status: 500, summary: 'The configuration failed validation; every problem is listed with its path.' },
+  SWB_ERR_CONFIG_UNREADABLE: { status: 500, summary: 'The configuration file could not be read or is not valid YAML.' },
+  SWB_ERR_CLI_USAGE: { status: 400, summary: 'The command line has an unknown command, flag or a bad value.' },
+  SWB_ERR_STAGE_NOT_FOUND: { status: 403, summary: 'The request names a stage that the gateway does not serve.' },
+  SWB_ERR_DRAINING: { status: 503, closeCode: 1001, summary: 'The gateway is shutting down and accepts no new connections.' },
+  SWB_ERR_CONNECT_REJECTED: { status: 403, summary: 'The $connect integration answered with a non-2xx status, so the handshake was refused with that status.' },
+  SWB_ERR_BACKEND_UNREACHABLE: { status: 502, summary: 'The backend could not be reached (refused, reset, DNS failure).' },
+  SWB_ERR_BACKEND_TIMEOUT: { status: 504, summary: 'The backend did not answer within the integration timeout.' },
+  SWB_ERR_BACKEND_BAD_RESPONSE: { status: 502, summary: 'The backend answered with something the gateway cannot use (for example an oversize body).' },
+  SWB_ERR_ROUTE_NOT_FOUND: { status: 403, summary: 'No route matched the message and there is no $default route: the client gets the Forbidden frame.' },
+  SWB_ERR_FRAME_TOO_LARGE: { status: 413, closeCode: 1009, summary: 'A client frame was larger than limits.maxFrameBytes.' },
+  SWB_ERR_MESSAGE_TOO_LARGE: { status: 413, closeCode: 1009, summary: 'A client message was larger than limits.maxMessageBytes.' },
+  SWB_ERR_BINARY_REJECTED: { status: 400, closeCode: 1003, summary: 'A client sent a binary frame while limits.binary is "reject".' },
+  SWB_ERR_PROTOCOL: { status: 400, closeCode: 1002, summary: 'A client broke the WebSocket protocol (bad frame, bad UTF-8, bad close code).' },
+  SWB_ERR_IDLE_TIMEOUT: { status: 408, closeCode: 1001, summary: 'The connection was idle for longer than timeouts.idleMs.' },
+  SWB_ERR_MAX_DURATION: { status: 408, closeCode: 1001, summary: 'The connection lived longer than timeouts.maxConnectionMs.' },
+  SWB_ERR_CONNECTION_GONE: { status: 410, summary: 'The connection id is unknown, not yet connected, or already closed (GoneException).' },
+  SWB_ERR_PAYLOAD_TOO_LARGE: { status: 413, summary: 'A management API body was larger than 128 KB (PayloadTooLargeException).' },
+  SWB_ERR_MANAGEMENT_NOT_FOUND: { status: 403, summary: 'The management API path or method does not exist (ForbiddenException, as AWS answers).' },
+  SWB_ERR_BAD_REQUEST: { status: 400, summary: 'A management API request has a malformed parameter (BadRequestException).' },
+  SWB_ERR_INTERNAL: { status: 500, closeCode: 1011, summary: 'An unexpected failure inside the gateway.' },
+} as const satisfies Record<string, ErrorCodeSpec>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/** All codes, in catalogue order. */
+export const allErrorCodes = Object.keys(errorCodes) as ErrorCode[];
