@@ -1,0 +1,46 @@
+/**
+ * One client connection as the core sees it: identity, timestamps, handshake data, the socket
+ * behind the ClientSocket interface, and the state of its ordered dispatch queue.
+ */
+import type { ClientSocket } from '../transport/client-socket.js';
+
+export interface HandshakeInfo {
+  /** Handshake headers with lower-case names, as Node parses them. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The raw query string without `?`, or "" when there is none. */
+  readonly rawQuery: string;
+  readonly sourceIp: string;
+  readonly userAgent: string;
+}
+
+export class Connection {
+  readonly id: string;
+  readonly stage: string;
+  readonly connectedAt: number;
+  readonly handshake: HandshakeInfo;
+  /** Order of registration, used for paging. */
+  readonly sequence: number;
+  socket: ClientSocket;
+  /** Epoch ms of the last data message in either direction. */
+  lastActiveAt: number;
+  /** Messages sent to the backend and not yet answered. */
+  inFlight = 0;
+  /** Messages waiting for an in-flight slot; created on first use. */
+  queue: Buffer[] | undefined;
+  /** Binary flags matching `queue` entries; created with it. */
+  queueBinary: boolean[] | undefined;
+  /** True while reading is paused because the queue is full. */
+  paused = false;
+  /** Set once the socket closed; its close code and reason. */
+  closed: { code: number; reason: string } | undefined;
+
+  constructor(id: string, stage: string, connectedAt: number, handshake: HandshakeInfo, socket: ClientSocket, sequence: number) {
+    this.id = id;
+    this.stage = stage;
+    this.connectedAt = connectedAt;
+    this.lastActiveAt = connectedAt;
+    this.handshake = handshake;
+    this.socket = socket;
+    this.sequence = sequence;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * `$connect`: calls the route's integration while the upgrade waits. A 2xx accepts (and may pick the
+ * subprotocol), another status refuses the handshake with that status, and a backend that cannot be
+ * reached or times out refuses it with 502. Without a `$connect` route every handshake is accepted.
+ * @see docs/protocol.md "$connect outcomes"
+ */
+import type { HandshakeInfo } from '../connections/connection.js';
+import { newId } from '../connections/ids.js';
+import { GatewayError } from '../errors.js';
+import { CONNECT } from '../routing/router.js';
+import { channels } from '../diagnostics.js';
+import type { GatewayContext } from './gateway-context.js';
+
+export interface PendingConnection {
+  readonly id: string;
+  readonly stage: string;
+  readonly connectedAt: number;
+  readonly handshake: HandshakeInfo;
+}
+
+export type ConnectOutcome =
+  | { readonly accepted: true; readonly protocol: string | undefined; readonly calledBackend: boolean }
+  | { readonly accepted: false; readonly status: number; readonly body: Buffer; readonly contentType: string | undefined };
+
+const BAD_GATEWAY = Buffer.from('{"message": "Internal server error"}');
+
+export async function runConnect(ctx: GatewayContext, pending: PendingConnection): Promise<ConnectOutcome> {
+  const route = ctx.router.connectRoute;
+  if (route === undefined) return { accepted: true, protocol: undefined, calledBackend: false };
+  const requestId = newId();
+  const started = performance.now();
+  try {
+    const response = await route.integration.invoke(
+      {
+        eventType: 'CONNECT',
+        routeKey: CONNECT,
+        connectionId: pending.id,
+        stage: pending.stage,
+        connectedAt: pending.connectedAt,
+        handshake: pending.handshake,
+        requestId,
+        requestTimeEpoch: pending.connectedAt,
+        managementUrl: ctx.managementUrl(pending.stage),
+      },
+      true,
+    );
+    if (channels.integrationResponse.hasSubscribers) {
+      channels.integrationResponse.publish({ routeKey: CONNECT, stage: pending.stage, status: response.status, latencyMs: performance.now() - started });
+    }
+    if (response.status >= 200 && response.status < 300) {
+      const protocol = response.headers['sec-websocket-protocol'];
+      return { accepted: true, protocol: Array.isArray(protocol) ? protocol[0] : protocol, calledBackend: true };
+    }
+    ctx.logger.info({ connectionId: pending.id, status: response.status, code: 'SWB_ERR_CONNECT_REJECTED' }, '$connect rejected by the backend');
+    const contentType = response.headers['content-type'];
+    const limit = ctx.config.limits.maxConnectResponseBytes;
+    return {
+      accepted: false,
+      status: response.status,
+      body: response.body.length > limit ? response.body.subarray(0, limit) : response.body,
+      contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+    };
+  } catch (error) {
+    const failure = error instanceof GatewayError ? error : new GatewayError('SWB_ERR_INTERNAL', 'unexpected $connect failure', { cause: error });
+    if (channels.integrationError.hasSubscribers) {
+      channels.integrationError.publish({ routeKey: CONNECT, stage: pending.stage, code: failure.code, latencyMs: performance.now() - started });
+    }
+    ctx.logger.warn({ connectionId: pending.id, code: failure.code, err: failure }, '$connect failed: answering 502');
+    return { accepted: false, status: 502, body: BAD_GATEWAY, contentType: 'application/json' };
+  }
+}

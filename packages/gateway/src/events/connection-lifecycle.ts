@@ -1,0 +1,96 @@
+/**
+ * A connection from open to close: registers it once `$connect` accepted, feeds its messages to the
+ * dispatcher, pushes management API data to it, closes it (DELETE, timers, limits, shutdown), and on
+ * close removes it from the registry at once (so pushes get 410) and sends `$disconnect` after its
+ * last queued message.
+ */
+import { Connection } from '../connections/connection.js';
+import { channels } from '../diagnostics.js';
+import { GatewayError } from '../errors.js';
+import type { ClientSocket } from '../transport/client-socket.js';
+import type { PendingConnection } from './connect.js';
+import { DisconnectNotifier } from './disconnect-notifier.js';
+import type { GatewayContext } from './gateway-context.js';
+import { MessageDispatcher } from './message-dispatcher.js';
+
+/** Close codes and reasons the gateway itself uses. */
+export const closeReasons = {
+  goingAway: { code: 1001, reason: 'Going away' },
+  deleted: { code: 1000, reason: '' },
+  frameTooLarge: { code: 1009, reason: 'Frame too large' },
+  binaryRejected: { code: 1003, reason: 'Binary frames are not accepted' },
+} as const;
+
+export class ConnectionLifecycle {
+  readonly #ctx: GatewayContext;
+  readonly #dispatcher: MessageDispatcher;
+  readonly disconnects: DisconnectNotifier;
+  /** Connections closed by the gateway, with the code it closed them with. */
+  readonly #closedBy = new WeakMap<Connection, { code: number; reason: string }>();
+  readonly #rejectBinary: boolean;
+
+  constructor(ctx: GatewayContext) {
+    this.#ctx = ctx;
+    this.#rejectBinary = ctx.config.limits.binary === 'reject';
+    this.disconnects = new DisconnectNotifier(ctx);
+    this.#dispatcher = new MessageDispatcher(ctx, (connection) => {
+      this.#notifyDisconnect(connection);
+    });
+  }
+
+  /** Registers a connection whose handshake completed. */
+  open(pending: PendingConnection, socket: ClientSocket): Connection {
+    const connection = new Connection(pending.id, pending.stage, pending.connectedAt, pending.handshake, socket, this.#ctx.registry.nextSequence());
+    this.#ctx.registry.add(connection);
+    if (channels.connectionOpen.hasSubscribers) channels.connectionOpen.publish({ connectionId: connection.id, stage: connection.stage });
+    return connection;
+  }
+
+  message(connection: Connection, data: Buffer, binary: boolean): void {
+    if (connection.closed !== undefined || connection.socket.closing) return;
+    if (binary && this.#rejectBinary) {
+      this.close(connection, closeReasons.binaryRejected.code, closeReasons.binaryRejected.reason);
+      return;
+    }
+    this.#dispatcher.receive(connection, data, binary);
+  }
+
+  /** The socket closed, whoever closed it. */
+  closed(connection: Connection, code: number, reason: string): void {
+    if (connection.closed !== undefined) return;
+    connection.closed = this.#closedBy.get(connection) ?? { code, reason };
+    this.#ctx.registry.delete(connection);
+    if (channels.connectionClose.hasSubscribers) channels.connectionClose.publish({ connectionId: connection.id, stage: connection.stage, ...connection.closed });
+    if (!this.#dispatcher.closed(connection)) this.#notifyDisconnect(connection);
+  }
+
+  /** Closes the connection from the gateway side with `code`. */
+  close(connection: Connection, code: number, reason: string): void {
+    if (connection.socket.closing) return;
+    this.#closedBy.set(connection, { code, reason });
+    connection.socket.close(code, reason);
+  }
+
+  /** Sends one management API push; rejects with SWB_ERR_CONNECTION_GONE when the socket is closing. */
+  async push(connection: Connection, data: Buffer): Promise<void> {
+    if (connection.socket.closing) throw new GatewayError('SWB_ERR_CONNECTION_GONE', `connection ${connection.id} is closing`);
+    connection.lastActiveAt = Date.now();
+    await new Promise<void>((resolve, reject) => {
+      connection.socket.send(data, false, (error) => {
+        if (error === undefined || error === null) resolve();
+        else reject(new GatewayError('SWB_ERR_CONNECTION_GONE', `connection ${connection.id} closed while sending`, { cause: error }));
+      });
+    });
+    if (channels.messageOut.hasSubscribers) channels.messageOut.publish({ connectionId: connection.id, stage: connection.stage, source: 'push' });
+  }
+
+  /** Resolves once every closed connection has delivered its queued messages. */
+  async idle(): Promise<void> {
+    await this.#dispatcher.idle();
+  }
+
+  #notifyDisconnect(connection: Connection): void {
+    const { code, reason } = connection.closed ?? { code: 1006, reason: '' };
+    this.disconnects.notify(connection, code, reason);
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * `$disconnect`: sent best-effort after the socket closed, with the close code and reason. Failures are
+ * logged, never retried. Pending calls are tracked so that shutdown can wait for them (`flush`).
+ * @see docs/protocol.md "$disconnect"
+ */
+import { newId } from '../connections/ids.js';
+import { DISCONNECT } from '../routing/router.js';
+import type { PendingConnection } from './connect.js';
+import type { GatewayContext } from './gateway-context.js';
+
+export class DisconnectNotifier {
+  readonly #ctx: GatewayContext;
+  readonly #pending = new Set<Promise<void>>();
+
+  constructor(ctx: GatewayContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Calls the `$disconnect` integration, if there is one, without waiting. */
+  notify(connection: PendingConnection, code: number, reason: string): void {
+    const route = this.#ctx.router.disconnectRoute;
+    if (route === undefined) return;
+    const now = Date.now();
+    const call = route.integration
+      .invoke(
+        {
+          eventType: 'DISCONNECT',
+          routeKey: DISCONNECT,
+          connectionId: connection.id,
+          stage: connection.stage,
+          connectedAt: connection.connectedAt,
+          handshake: connection.handshake,
+          requestId: newId(),
+          requestTimeEpoch: now,
+          disconnect: { code, reason },
+          managementUrl: this.#ctx.managementUrl(connection.stage),
+        },
+        false,
+      )
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.#ctx.logger.warn({ connectionId: connection.id, err: error }, '$disconnect could not be delivered (best-effort)');
+        },
+      );
+    this.#pending.add(call);
+    void call.finally(() => this.#pending.delete(call));
+  }
+
+  /** Number of `$disconnect` calls still in flight. */
+  get pending(): number {
+    return this.#pending.size;
+  }
+
+  /** Waits for pending calls, at most `timeoutMs`; resolves true when all finished. */
+  async flush(timeoutMs: number): Promise<boolean> {
+    if (this.#pending.size === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)));
+    const done = (async () => {
+      while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+      return true as const;
+    })();
+    const finished = await Promise.race([done, timeout]);
+    clearTimeout(timer);
+    return finished;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Client messages: each one is routed and sent to its route's integration. A connection's messages
+ * are dispatched in arrival order with at most `dispatch.concurrency` in flight, so with the default
+ * of 1 a client gets its replies in order. Past `dispatch.maxQueued` waiting messages the gateway stops
+ * reading from that socket until the queue drains: backpressure, not loss.
+ * @see docs/protocol.md "Messages"
+ */
+import { isUtf8 } from 'node:buffer';
+import { errorFrame, type ErrorFrameMessage } from '@switchboard/protocol';
+import type { Connection } from '../connections/connection.js';
+import { newId } from '../connections/ids.js';
+import { channels } from '../diagnostics.js';
+import { GatewayError } from '../errors.js';
+import type { GatewayContext } from './gateway-context.js';
+
+export class MessageDispatcher {
+  readonly #ctx: GatewayContext;
+  readonly #concurrency: number;
+  readonly #maxQueued: number;
+  readonly #acceptBinary: boolean;
+  readonly #onDrained: (connection: Connection) => void;
+  /** Closed connections whose queued messages are still being delivered. */
+  readonly #draining = new Set<Connection>();
+  #idleWaiters: (() => void)[] = [];
+
+  /** `onDrained` runs once a closed connection has no message left in flight or queued. */
+  constructor(ctx: GatewayContext, onDrained: (connection: Connection) => void) {
+    this.#ctx = ctx;
+    this.#concurrency = ctx.config.dispatch.concurrency;
+    this.#maxQueued = ctx.config.dispatch.maxQueued;
+    this.#acceptBinary = ctx.config.limits.binary === 'accept';
+    this.#onDrained = onDrained;
+  }
+
+  /** Takes one message from the client. */
+  receive(connection: Connection, data: Buffer, binary: boolean): void {
+    connection.lastActiveAt = Date.now();
+    if (connection.inFlight < this.#concurrency) {
+      void this.#dispatch(connection, data, binary);
+      return;
+    }
+    if (connection.queue === undefined || connection.queueBinary === undefined) {
+      connection.queue = [];
+      connection.queueBinary = [];
+    }
+    connection.queue.push(data);
+    connection.queueBinary.push(binary);
+    if (connection.queue.length >= this.#maxQueued && !connection.paused) {
+      connection.paused = true;
+      connection.socket.pause();
+    }
+  }
+
+  /** Called when the connection closed: true when it still has work, and `onDrained` will follow. */
+  closed(connection: Connection): boolean {
+    if (connection.inFlight === 0 && (connection.queue?.length ?? 0) === 0) return false;
+    this.#draining.add(connection);
+    return true;
+  }
+
+  /** Resolves once no closed connection has messages left to deliver. */
+  async idle(): Promise<void> {
+    if (this.#draining.size === 0) return;
+    await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  async #dispatch(connection: Connection, data: Buffer, binary: boolean): Promise<void> {
+    connection.inFlight++;
+    try {
+      await this.#deliver(connection, data, binary);
+    } catch (error) {
+      this.#ctx.logger.error({ connectionId: connection.id, err: error }, 'unexpected failure while dispatching a message');
+    } finally {
+      connection.inFlight--;
+      this.#next(connection);
+    }
+  }
+
+  #next(connection: Connection): void {
+    const queue = connection.queue;
+    const queueBinary = connection.queueBinary;
+    if (queue !== undefined && queueBinary !== undefined && queue.length > 0) {
+      const data = queue.shift();
+      const binary = queueBinary.shift() ?? false;
+      if (connection.paused && queue.length < this.#maxQueued / 2) {
+        connection.paused = false;
+        connection.socket.resume();
+      }
+      if (data !== undefined) void this.#dispatch(connection, data, binary);
+      return;
+    }
+    if (connection.inFlight === 0 && this.#draining.delete(connection)) {
+      this.#onDrained(connection);
+      if (this.#draining.size === 0) {
+        const waiters = this.#idleWaiters;
+        this.#idleWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
+    }
+  }
+
+  async #deliver(connection: Connection, data: Buffer, binary: boolean): Promise<void> {
+    const ctx = this.#ctx;
+    const requestId = newId();
+    const selection = binary ? ctx.router.selectBinary() : ctx.router.select(data.toString());
+    if (channels.messageIn.hasSubscribers) channels.messageIn.publish({ connectionId: connection.id, stage: connection.stage, routeKey: selection.routeKey });
+    const route = selection.route;
+    if (route === undefined) {
+      this.#sendError(connection, 'Forbidden', requestId);
+      return;
+    }
+    const started = performance.now();
+    try {
+      const response = await route.integration.invoke(
+        {
+          eventType: 'MESSAGE',
+          routeKey: selection.routeKey,
+          connectionId: connection.id,
+          stage: connection.stage,
+          connectedAt: connection.connectedAt,
+          handshake: connection.handshake,
+          requestId,
+          messageId: newId(),
+          requestTimeEpoch: Date.now(),
+          body: data,
+          binary,
+          parsedBody: selection.body,
+          managementUrl: ctx.managementUrl(connection.stage),
+        },
+        route.twoWay,
+      );
+      if (channels.integrationResponse.hasSubscribers) {
+        channels.integrationResponse.publish({ routeKey: selection.routeKey, stage: connection.stage, status: response.status, latencyMs: performance.now() - started });
+      }
+      if (route.twoWay && response.body.length > 0) this.#reply(connection, response.body, requestId);
+    } catch (error) {
+      const failure = error instanceof GatewayError ? error : new GatewayError('SWB_ERR_INTERNAL', 'unexpected integration failure', { cause: error });
+      if (channels.integrationError.hasSubscribers) {
+        channels.integrationError.publish({ routeKey: selection.routeKey, stage: connection.stage, code: failure.code, latencyMs: performance.now() - started });
+      }
+      ctx.logger.warn({ connectionId: connection.id, routeKey: selection.routeKey, requestId, code: failure.code, err: failure }, 'integration failed');
+      this.#sendError(connection, failure.code === 'SWB_ERR_BACKEND_TIMEOUT' ? 'Endpoint request timed out' : 'Internal server error', requestId);
+    }
+  }
+
+  /** Sends the backend's body as one frame: text when it is UTF-8, binary only when binary is accepted. */
+  #reply(connection: Connection, body: Buffer, requestId: string): void {
+    if (connection.socket.closing) return;
+    const text = isUtf8(body);
+    if (!text && !this.#acceptBinary) {
+      this.#ctx.logger.warn({ connectionId: connection.id, requestId, code: 'SWB_ERR_BACKEND_BAD_RESPONSE' }, 'backend reply is not UTF-8 and binary frames are rejected');
+      this.#sendError(connection, 'Internal server error', requestId);
+      return;
+    }
+    connection.lastActiveAt = Date.now();
+    connection.socket.send(body, !text);
+    if (channels.messageOut.hasSubscribers) channels.messageOut.publish({ connectionId: connection.id, stage: connection.stage, source: 'reply' });
+  }
+
+  #sendError(connection: Connection, message: ErrorFrameMessage, requestId: string): void {
+    if (connection.socket.closing) return;
+    connection.socket.send(errorFrame(message, connection.id, requestId), false);
+    if (channels.messageOut.hasSubscribers) channels.messageOut.publish({ connectionId: connection.id, stage: connection.stage, source: 'error' });
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The `@connections` management API: POST sends one frame to a connection, GET describes it, DELETE
+ * closes it (firing `$disconnect`), and Switchboard's GET on `@connections` lists open connections by
+ * page. Statuses, bodies and headers follow AWS's `apigatewaymanagementapi` so its SDKs work unchanged.
+ * @see docs/protocol.md "Management API"
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_POST_BYTES, type ConnectionSummary, type GetConnectionResponse, type ListConnectionsResponse } from '@switchboard/protocol';
+import type { Connection } from '../connections/connection.js';
+import type { ConnectionRegistry } from '../connections/registry.js';
+import { closeReasons, type ConnectionLifecycle } from '../events/connection-lifecycle.js';
+import { hasCode } from '../errors.js';
+import type { ManagementTarget } from './management-path.js';
+import { sendEmpty, sendError, sendJson } from './responses.js';
+
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+
+export interface ManagementApiOptions {
+  readonly registry: ConnectionRegistry;
+  readonly lifecycle: ConnectionLifecycle;
+  readonly stages: readonly string[];
+}
+
+export class ManagementApi {
+  readonly #registry: ConnectionRegistry;
+  readonly #lifecycle: ConnectionLifecycle;
+  readonly #stages: ReadonlySet<string>;
+
+  constructor(options: ManagementApiOptions) {
+    this.#registry = options.registry;
+    this.#lifecycle = options.lifecycle;
+    this.#stages = new Set(options.stages);
+  }
+
+  handle(request: IncomingMessage, response: ServerResponse, target: ManagementTarget, query: URLSearchParams): void {
+    if (target.stage !== undefined && !this.#stages.has(target.stage)) {
+      this.#drain(request);
+      sendError(response, 403, 'ForbiddenException', 'SWB_ERR_STAGE_NOT_FOUND', 'Forbidden');
+      return;
+    }
+    if (target.kind === 'list') {
+      this.#drain(request);
+      if (request.method !== 'GET') {
+        sendError(response, 403, 'ForbiddenException', 'SWB_ERR_MANAGEMENT_NOT_FOUND', 'Forbidden');
+        return;
+      }
+      this.#list(response, target.stage, query);
+      return;
+    }
+    const connection = this.#registry.get(target.connectionId);
+    const gone = connection === undefined || (target.stage !== undefined && connection.stage !== target.stage);
+    switch (request.method) {
+      case 'POST':
+        this.#post(request, response, gone ? undefined : connection);
+        return;
+      case 'GET':
+        this.#drain(request);
+        if (gone) sendError(response, 410, 'GoneException', 'SWB_ERR_CONNECTION_GONE', null);
+        else sendJson(response, 200, describe(connection));
+        return;
+      case 'DELETE':
+        this.#drain(request);
+        if (gone) {
+          sendError(response, 410, 'GoneException', 'SWB_ERR_CONNECTION_GONE', null);
+          return;
+        }
+        this.#lifecycle.close(connection, closeReasons.deleted.code, closeReasons.deleted.reason);
+        sendEmpty(response, 204);
+        return;
+      default:
+        this.#drain(request);
+        sendError(response, 403, 'ForbiddenException', 'SWB_ERR_MANAGEMENT_NOT_FOUND', 'Forbidden');
+    }
+  }
+
+  #post(request: IncomingMessage, response: ServerResponse, connection: Connection | undefined): void {
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > MAX_POST_BYTES) {
+      sendError(response, 413, 'PayloadTooLargeException', 'SWB_ERR_PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_POST_BYTES} bytes`, true);
+      request.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > MAX_POST_BYTES) {
+        tooLarge = true;
+        sendError(response, 413, 'PayloadTooLargeException', 'SWB_ERR_PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_POST_BYTES} bytes`, true);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => {
+      if (tooLarge) return;
+      if (connection === undefined || this.#registry.get(connection.id) !== connection) {
+        sendError(response, 410, 'GoneException', 'SWB_ERR_CONNECTION_GONE', null);
+        return;
+      }
+      const body = chunks.length === 1 ? (chunks[0] ?? Buffer.alloc(0)) : Buffer.concat(chunks, size);
+      this.#lifecycle.push(connection, body).then(
+        () => {
+          sendEmpty(response, 200);
+        },
+        (error: unknown) => {
+          if (hasCode(error, 'SWB_ERR_CONNECTION_GONE')) sendError(response, 410, 'GoneException', 'SWB_ERR_CONNECTION_GONE', null);
+          else sendError(response, 500, 'InternalServerErrorException', 'SWB_ERR_INTERNAL', 'Internal server error');
+        },
+      );
+    });
+  }
+
+  #list(response: ServerResponse, stage: string | undefined, query: URLSearchParams): void {
+    const limitParam = query.get('limit') ?? query.get('maxResults');
+    const limit = limitParam === null ? DEFAULT_PAGE : Number(limitParam);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+      sendError(response, 400, 'BadRequestException', 'SWB_ERR_BAD_REQUEST', `limit must be an integer from 1 to ${MAX_PAGE}`);
+      return;
+    }
+    const token = query.get('nextToken');
+    const after = token === null ? 0 : decodeToken(token);
+    if (after === undefined) {
+      sendError(response, 400, 'BadRequestException', 'SWB_ERR_BAD_REQUEST', 'nextToken is not a token this gateway issued');
+      return;
+    }
+    const page = this.#registry.page(stage, limit, after);
+    const body: ListConnectionsResponse = { items: page.items.map(summarize) };
+    if (page.next !== undefined) body.nextToken = Buffer.from(String(page.next)).toString('base64url');
+    sendJson(response, 200, body);
+  }
+
+  /** Discards a request body the answer does not need. */
+  #drain(request: IncomingMessage): void {
+    request.resume();
+  }
+}
+
+function decodeToken(token: string): number | undefined {
+  const value = Number(Buffer.from(token, 'base64url').toString());
+  return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+function describe(connection: Connection): GetConnectionResponse {
+  return {
+    connectedAt: new Date(connection.connectedAt).toISOString(),
+    identity: { sourceIp: connection.handshake.sourceIp, userAgent: connection.handshake.userAgent },
+    lastActiveAt: new Date(connection.lastActiveAt).toISOString(),
+  };
+}
+
+function summarize(connection: Connection): ConnectionSummary {
+  return { connectionId: connection.id, stage: connection.stage, ...describe(connection) };
+}

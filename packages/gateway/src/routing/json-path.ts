@@ -1,0 +1,52 @@
+/**
+ * The JSONPath subset API Gateway accepts after `$request.body.` and `route.request.body.`:
+ * dotted names and `[index]` / `['name']` steps. Compiled once into an array of steps.
+ */
+
+export type PathStep = string | number;
+
+const STEP = /\.?([A-Za-z0-9_$-]+)|\[(\d+)\]|\[['"]([^'"]*)['"]\]/y;
+
+/** Parses `a.b[0]['c d']` into steps; throws a TypeError naming the expression when it cannot. */
+export function parseJsonPath(path: string): PathStep[] {
+  const steps: PathStep[] = [];
+  STEP.lastIndex = 0;
+  let offset = 0;
+  const source = path.startsWith('$.') ? path.slice(2) : path;
+  while (offset < source.length) {
+    STEP.lastIndex = offset;
+    const match = STEP.exec(source);
+    if (match === null) throw new TypeError(`cannot parse JSON path "${path}" at offset ${offset}`);
+    const [, name, index, quoted] = match;
+    steps.push(index !== undefined ? Number(index) : (name ?? quoted ?? ''));
+    offset = STEP.lastIndex;
+  }
+  return steps;
+}
+
+/** Follows `steps` into `value`; undefined when any step is missing. */
+export function readJsonPath(value: unknown, steps: readonly PathStep[]): unknown {
+  let current = value;
+  for (const step of steps) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[step];
+  }
+  return current;
+}
+
+/**
+ * Stringifies a selected value the way API Gateway does: strings as they are, arrays as
+ * `[a, b]`, objects as `{k=v}`, missing values as the empty string.
+ */
+export function stringifySelected(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `[${value.map(stringifySelected).join(', ')}]`;
+  if (typeof value === 'object') {
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${k}=${stringifySelected(v)}`)
+      .join(', ')}}`;
+  }
+  return String(value as number | boolean);
+}

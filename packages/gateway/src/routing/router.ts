@@ -1,0 +1,63 @@
+/**
+ * The router: picks the route for a client message. Non-JSON goes to `$default`; otherwise the route
+ * whose key equals the evaluated selection expression, else `$default`; with no `$default`, no route
+ * (the client gets the Forbidden frame). `$connect` and `$disconnect` are never selected by a message.
+ * @see docs/protocol.md "Route selection"
+ */
+import { compileRouteSelection, type RouteSelector } from './route-selection.js';
+
+export const CONNECT = '$connect';
+export const DISCONNECT = '$disconnect';
+export const DEFAULT = '$default';
+
+/** The body could not be parsed as JSON. */
+export const NOT_JSON: unique symbol = Symbol('not JSON');
+export type ParsedBody = unknown;
+
+export interface Selection<R> {
+  /** The matched route, or undefined when nothing matches and there is no `$default`. */
+  readonly route: R | undefined;
+  /** The key the route is registered under. */
+  readonly routeKey: string;
+  /** The parsed body when it was parsed (JSON), `NOT_JSON` when it is not JSON, undefined when not needed. */
+  readonly body: ParsedBody;
+}
+
+export class Router<R> {
+  readonly connectRoute: R | undefined;
+  readonly disconnectRoute: R | undefined;
+  readonly #defaultRoute: R | undefined;
+  readonly #routes: Map<string, R>;
+  readonly #selector: RouteSelector;
+
+  constructor(routes: ReadonlyMap<string, R>, routeSelectionExpression: string) {
+    this.#selector = compileRouteSelection(routeSelectionExpression);
+    this.#routes = new Map([...routes].filter(([key]) => key !== CONNECT && key !== DISCONNECT && key !== DEFAULT));
+    this.connectRoute = routes.get(CONNECT);
+    this.disconnectRoute = routes.get(DISCONNECT);
+    this.#defaultRoute = routes.get(DEFAULT);
+  }
+
+  /** Selects the route for one text message. */
+  select(text: string): Selection<R> {
+    if (!this.#selector.readsBody) return this.#byKey(this.#selector.evaluate(undefined), undefined);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return { route: this.#defaultRoute, routeKey: DEFAULT, body: NOT_JSON };
+    }
+    return this.#byKey(this.#selector.evaluate(body), body);
+  }
+
+  /** Selects the route for a binary message: binary is never JSON, so it goes to `$default`. */
+  selectBinary(): Selection<R> {
+    return { route: this.#defaultRoute, routeKey: DEFAULT, body: NOT_JSON };
+  }
+
+  #byKey(key: string, body: unknown): Selection<R> {
+    const route = this.#routes.get(key);
+    if (route !== undefined) return { route, routeKey: key, body };
+    return { route: this.#defaultRoute, routeKey: DEFAULT, body };
+  }
+}

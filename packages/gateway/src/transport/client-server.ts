@@ -1,0 +1,127 @@
+/**
+ * The client listener: an HTTP server whose upgrades become WebSocket connections. The upgrade is
+ * held while `$connect` runs; only an accepted handshake is handed to `ws` (noServer mode). Frame and
+ * binary limits are watched on the raw socket by FrameSizeGuard, the message limit by `ws`.
+ * @see docs/protocol.md "Connecting"
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { newId } from '../connections/ids.js';
+import type { Connection } from '../connections/connection.js';
+import { runConnect, type PendingConnection } from '../events/connect.js';
+import { closeReasons, type ConnectionLifecycle } from '../events/connection-lifecycle.js';
+import type { GatewayContext } from '../events/gateway-context.js';
+import { FrameSizeGuard } from './frame-size-guard.js';
+import { handshakeInfo, handshakeProblem, refuseHandshake, stageOf } from './handshake.js';
+import { WsClientSocket } from './ws-client-socket.js';
+
+const CHOSEN_PROTOCOL = Symbol('switchboard.protocol');
+type UpgradeRequest = IncomingMessage & { [CHOSEN_PROTOCOL]?: string };
+
+export interface ClientServer {
+  readonly server: Server;
+  /** Stops accepting upgrades: later ones are refused with 503. */
+  stopAccepting(): void;
+  /** Handshakes waiting for `$connect`. */
+  readonly pendingHandshakes: number;
+}
+
+export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLifecycle): ClientServer {
+  const { config, logger } = ctx;
+  const stages = config.api.stages;
+  const defaultStage = config.api.defaultStage ?? stages[0] ?? 'dev';
+  const rejectBinary = config.limits.binary === 'reject';
+  let accepting = true;
+  let pendingHandshakes = 0;
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: false,
+    maxPayload: config.limits.maxMessageBytes,
+    handleProtocols: (_offered, request: UpgradeRequest) => request[CHOSEN_PROTOCOL] ?? false,
+  });
+
+  const server = createServer((_request, response) => {
+    response.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket', connection: 'Upgrade' });
+    response.end('Switchboard: connect with a WebSocket client, e.g. wscat -c ws://HOST:PORT/STAGE\n');
+  });
+  server.headersTimeout = config.timeouts.handshakeMs;
+  server.requestTimeout = config.timeouts.handshakeMs;
+
+  server.on('upgrade', (request: UpgradeRequest, socket: Duplex, head: Buffer) => {
+    const onEarlyError = () => socket.destroy();
+    socket.on('error', onEarlyError);
+    if (!accepting) {
+      refuseHandshake(socket, 503, '{"message":"Service Unavailable"}', 'application/json', { 'Retry-After': '1' });
+      return;
+    }
+    const stage = stageOf(request.url ?? '/', stages, defaultStage);
+    if (stage === undefined) {
+      refuseHandshake(socket, 403, '{"message":"Forbidden"}');
+      return;
+    }
+    const problem = handshakeProblem(request);
+    if (problem !== undefined) {
+      refuseHandshake(socket, 400, JSON.stringify({ message: `Bad WebSocket handshake: ${problem}` }));
+      return;
+    }
+    const pending: PendingConnection = { id: newId(), stage, connectedAt: Date.now(), handshake: handshakeInfo(request) };
+    let gone = false;
+    const onClose = () => (gone = true);
+    socket.once('close', onClose);
+    pendingHandshakes++;
+    void runConnect(ctx, pending).then((outcome) => {
+      pendingHandshakes--;
+      socket.off('close', onClose);
+      if (!outcome.accepted) {
+        refuseHandshake(socket, outcome.status, outcome.body, outcome.contentType ?? 'application/octet-stream');
+        return;
+      }
+      if (gone || !accepting) {
+        if (!gone) refuseHandshake(socket, 503, '{"message":"Service Unavailable"}');
+        // The backend accepted a connection that never opened: tell it, so it can clean up.
+        if (outcome.calledBackend) lifecycle.disconnects.notify(pending, 1006, 'handshake abandoned');
+        return;
+      }
+      if (outcome.protocol !== undefined) request[CHOSEN_PROTOCOL] = outcome.protocol;
+      let connection: Connection | undefined;
+      const guard = new FrameSizeGuard(config.limits.maxFrameBytes, rejectBinary, (violation) => {
+        if (connection === undefined) return;
+        const close = violation === 'binary' ? closeReasons.binaryRejected : closeReasons.frameTooLarge;
+        logger.info({ connectionId: connection.id, code: violation === 'binary' ? 'SWB_ERR_BINARY_REJECTED' : 'SWB_ERR_FRAME_TOO_LARGE' }, 'closing a connection that broke a frame limit');
+        lifecycle.close(connection, close.code, close.reason);
+      });
+      const watch = (chunk: Buffer) => {
+        guard.write(chunk);
+      };
+      socket.on('data', watch);
+      wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+        socket.off('error', onEarlyError);
+        const opened = lifecycle.open(pending, new WsClientSocket(ws));
+        connection = opened;
+        ws.on('message', (data: Buffer, isBinary: boolean) => {
+          lifecycle.message(opened, data, isBinary);
+        });
+        ws.on('error', (error: Error & { code?: string }) => {
+          logger.info({ connectionId: opened.id, wsCode: error.code, err: error }, 'client protocol error');
+        });
+        ws.once('close', (code: number, reason: Buffer) => {
+          socket.off('data', watch);
+          lifecycle.closed(opened, code, reason.toString());
+        });
+      });
+    });
+  });
+
+  return {
+    server,
+    stopAccepting() {
+      accepting = false;
+    },
+    get pendingHandshakes() {
+      return pendingHandshakes;
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Watches the raw client byte stream for frame headers, ahead of `ws`, so that limits that `ws`
+ * cannot express are enforced at the first byte of an offending frame:
+ *  - a data frame larger than `maxFrameBytes` (AWS: 32 KB; `ws` only knows the message limit);
+ *  - a binary frame when binary is rejected (AWS closes with 1003).
+ * It parses only headers (2 to 14 bytes) and skips payloads, so its cost is a few operations a frame.
+ * @see RFC 6455 section 5.2
+ */
+
+export type FrameViolation = 'frame-too-large' | 'binary';
+
+const OPCODE_CONTINUATION = 0x0;
+const OPCODE_BINARY = 0x2;
+
+export class FrameSizeGuard {
+  readonly #maxFrameBytes: number;
+  readonly #rejectBinary: boolean;
+  readonly #onViolation: (violation: FrameViolation) => void;
+  /** Payload bytes of the current frame still to skip. */
+  #skip = 0;
+  /** Partial header bytes carried over between chunks. */
+  #header = Buffer.alloc(14);
+  #headerLength = 0;
+  /** Opcode of the message in progress, for continuation frames. */
+  #messageOpcode = 0;
+  #stopped = false;
+
+  constructor(maxFrameBytes: number, rejectBinary: boolean, onViolation: (violation: FrameViolation) => void) {
+    this.#maxFrameBytes = maxFrameBytes === 0 ? Number.POSITIVE_INFINITY : maxFrameBytes;
+    this.#rejectBinary = rejectBinary;
+    this.#onViolation = onViolation;
+  }
+
+  /** Feeds one chunk read from the socket. */
+  write(chunk: Buffer): void {
+    let offset = 0;
+    while (!this.#stopped && offset < chunk.length) {
+      if (this.#skip > 0) {
+        const step = Math.min(this.#skip, chunk.length - offset);
+        this.#skip -= step;
+        offset += step;
+        continue;
+      }
+      // Gather the header: 2 bytes, then the extended length and the 4-byte mask.
+      while (this.#headerLength < 2 && offset < chunk.length) this.#header[this.#headerLength++] = chunk[offset++] ?? 0;
+      if (this.#headerLength < 2) return;
+      const second = this.#header[1] ?? 0;
+      const length7 = second & 0x7f;
+      const masked = (second & 0x80) !== 0;
+      const needed = 2 + (length7 === 126 ? 2 : length7 === 127 ? 8 : 0) + (masked ? 4 : 0);
+      while (this.#headerLength < needed && offset < chunk.length) this.#header[this.#headerLength++] = chunk[offset++] ?? 0;
+      if (this.#headerLength < needed) return;
+      this.#headerLength = 0;
+      const payload =
+        length7 === 126 ? this.#header.readUInt16BE(2) : length7 === 127 ? Number(this.#header.readBigUInt64BE(2)) : length7;
+      this.#check((this.#header[0] ?? 0) & 0x0f, payload);
+      this.#skip = payload;
+    }
+  }
+
+  #check(opcode: number, payload: number): void {
+    if (opcode >= 0x8) return; // control frames: ws enforces their 125-byte limit
+    if (opcode !== OPCODE_CONTINUATION) this.#messageOpcode = opcode;
+    if (this.#rejectBinary && this.#messageOpcode === OPCODE_BINARY) this.#stop('binary');
+    else if (payload > this.#maxFrameBytes) this.#stop('frame-too-large');
+  }
+
+  #stop(violation: FrameViolation): void {
+    this.#stopped = true;
+    this.#onViolation(violation);
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The HTTP side of the WebSocket handshake, before `ws` takes the socket: which stage the request
+ * names, whether it is a well-formed upgrade, and how a refused handshake is answered.
+ */
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { HandshakeInfo } from '../connections/connection.js';
+
+/** The stage of a request path: `/` is the default stage, `/{stage}` (one segment) names one. */
+export function stageOf(url: string, stages: readonly string[], defaultStage: string): string | undefined {
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  if (path === '/' || path === '') return defaultStage;
+  const name = path.endsWith('/') ? path.slice(1, -1) : path.slice(1);
+  return stages.includes(name) ? name : undefined;
+}
+
+const KEY = /^[+/0-9A-Za-z]{22}==$/;
+
+/** Why this request is not an acceptable WebSocket upgrade, or undefined when it is. */
+export function handshakeProblem(request: IncomingMessage): string | undefined {
+  if (request.method !== 'GET') return 'the method must be GET';
+  if (request.headers.upgrade?.toLowerCase() !== 'websocket') return 'the Upgrade header must be websocket';
+  const key = request.headers['sec-websocket-key'];
+  if (key === undefined || !KEY.test(key.trim())) return 'Sec-WebSocket-Key is missing or malformed';
+  const version = request.headers['sec-websocket-version'];
+  if (version !== '13' && version !== '8') return 'Sec-WebSocket-Version must be 13';
+  return undefined;
+}
+
+/** Handshake data kept for the connection's life. */
+export function handshakeInfo(request: IncomingMessage): HandshakeInfo {
+  const url = request.url ?? '/';
+  const query = url.indexOf('?');
+  const address = request.socket.remoteAddress ?? '';
+  return {
+    headers: request.headers,
+    rawQuery: query === -1 ? '' : url.slice(query + 1),
+    sourceIp: address.startsWith('::ffff:') ? address.slice(7) : address,
+    userAgent: request.headers['user-agent'] ?? '',
+  };
+}
+
+/** Answers the upgrade with an HTTP error and closes the socket. */
+export function refuseHandshake(socket: Duplex, status: number, body: Buffer | string, contentType = 'application/json', extraHeaders: Record<string, string> = {}): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const payload = typeof body === 'string' ? Buffer.from(body) : body;
+  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`, 'Connection: close', `Content-Type: ${contentType}`, `Content-Length: ${payload.length}`];
+  for (const [name, value] of Object.entries(extraHeaders)) head.push(`${name}: ${value}`);
+  socket.once('finish', () => socket.destroy());
+  socket.end(Buffer.concat([Buffer.from(head.join('\r\n') + '\r\n\r\n'), payload]));
+}
