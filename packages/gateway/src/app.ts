@@ -129,6 +129,8 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
     if (!(await within(registry.whenEmpty(), deadline))) {
       logger.warn({ connections: registry.size }, 'clients did not finish the closing handshake in time: terminating them');
       for (const connection of registry.values()) connection.socket.terminate();
+      // A destroyed socket reports its close on the next turns of the event loop.
+      await within(registry.whenEmpty(), Date.now() + 1000);
     }
     await within(lifecycle.idle(), deadline);
     const flushed = await lifecycle.disconnects.flush(Math.max(0, deadline - Date.now()));

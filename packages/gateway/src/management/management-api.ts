@@ -139,8 +139,10 @@ export class ManagementApi {
 }
 
 function decodeToken(token: string): number | undefined {
-  const value = Number(Buffer.from(token, 'base64url').toString());
-  return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (!/^[A-Za-z0-9_-]{1,16}$/.test(token)) return undefined;
+  const text = Buffer.from(token, 'base64url').toString();
+  if (!/^\d{1,15}$/.test(text)) return undefined;
+  return Number(text);
 }
 
 function describe(connection: Connection): GetConnectionResponse {

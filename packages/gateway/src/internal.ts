@@ -1,0 +1,8 @@
+/**
+ * @switchboard/gateway/internal: building blocks for sibling workspaces (CLI, bench, tests).
+ * Not a public API: it may change in any release.
+ */
+export { compileRouteSelection, type RouteSelector } from './routing/route-selection.js';
+export { Router, NOT_JSON, CONNECT, DISCONNECT, DEFAULT } from './routing/router.js';
+export { newId, isWellFormedId } from './connections/ids.js';
+export { configSchema } from './config/schema.js';
