@@ -55,13 +55,10 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
     },
     clientProto: 'http',
   };
+  // The schema has already compiled expressions and parameters, so construction cannot fail on them.
   const integrations = new Map<string, Integration>();
-  try {
-    for (const [name, integration] of Object.entries(config.integrations)) {
-      integrations.set(name, new HttpProxyIntegration(integration, pools, { api, stageVariables: {}, maxResponseBytes: config.limits.maxResponseBytes }));
-    }
-  } catch (error) {
-    throw new GatewayError('SWB_ERR_CONFIG_INVALID', `integrations: ${(error as Error).message}`, { cause: error });
+  for (const [name, integration] of Object.entries(config.integrations)) {
+    integrations.set(name, new HttpProxyIntegration(integration, pools, { api, stageVariables: config.api.stageVariables, maxResponseBytes: config.limits.maxResponseBytes }));
   }
   const routes = new Map<string, RouteTarget>();
   for (const [key, route] of Object.entries(config.routes)) {
@@ -69,12 +66,7 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
     if (integration === undefined) throw new GatewayError('SWB_ERR_CONFIG_INVALID', `routes.${key}.integration: unknown integration "${route.integration}"`);
     routes.set(key, { key, integration, twoWay: route.twoWay });
   }
-  let router: Router<RouteTarget>;
-  try {
-    router = new Router(routes, config.api.routeSelectionExpression);
-  } catch (error) {
-    throw new GatewayError('SWB_ERR_CONFIG_INVALID', `api.routeSelectionExpression: ${(error as Error).message}`, { cause: error });
-  }
+  const router = new Router(routes, config.api.routeSelectionExpression);
 
   const managementUrls = new Map<string, string>();
   const ctx: GatewayContext = {

@@ -4,9 +4,38 @@
  * is generated from this file (`npm run docs:generate`), and a test fails when it is stale.
  */
 import { z } from 'zod';
+import { compileRequestParameters } from '../integrations/request-parameters.js';
+import { compileRouteSelection } from '../routing/route-selection.js';
+
+/** A refinement that reports what `compile` throws as a problem at this setting. */
+const compiles =
+  <T>(compile: (value: T) => unknown) =>
+  (value: T, ctx: z.RefinementCtx): void => {
+    try {
+      compile(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  };
 
 const port = z.int().min(0).max(65_535);
 const durationMs = z.int().min(1);
+
+/**
+ * `when` for a cross-field check: run it beside other problems (zod skips a plain refinement once
+ * any issue exists) as long as nothing at, above or below the paths it reads failed, so every problem
+ * is reported at once. Unknown keys do not count: they never change the values a check reads.
+ */
+const readsCleanly =
+  (...paths: readonly (readonly string[])[]) =>
+  (payload: z.core.ParsePayload): boolean =>
+    payload.issues.every((issue) => issue.code === 'unrecognized_keys' || !paths.some((path) => overlaps(issue.path ?? [], path)));
+
+/** True when one path is a prefix of the other. */
+function overlaps(a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean {
+  const shared = Math.min(a.length, b.length);
+  return a.slice(0, shared).every((segment, i) => segment === b[i]);
+}
 
 const listener = (defaultHost: string, defaultPort: number, what: string) =>
   z
@@ -37,6 +66,7 @@ export const integrationSchema = z.strictObject({
   requestParameters: z
     .record(z.string(), z.string())
     .default({})
+    .superRefine(compiles(compileRequestParameters))
     .describe(
       "AWS RequestParameters: keys `integration.request.header.NAME` or `integration.request.querystring.NAME` or `integration.request.path.NAME`; values `context.X`, `route.request.header.X`, `route.request.querystring.X`, `route.request.body.X`, `stageVariables.X` or a `'static'` literal.",
     ),
@@ -77,9 +107,14 @@ export const configSchema = z
           .string()
           .min(1)
           .default('$request.body.action')
+          .superRefine(compiles(compileRouteSelection))
           .describe('RouteSelectionExpression: `$request.body.x.y`, `${request.body.x}` wrappers and literals.'),
         stages: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/)).min(1).default(['dev']).describe('Stages served at `/{stage}`.'),
         defaultStage: z.string().optional().describe('Stage used for `/`; default the first of `stages`.'),
+        stageVariables: z
+          .record(z.string(), z.record(z.string(), z.string()))
+          .default({})
+          .describe('Stage variables by stage, e.g. `{dev: {backend: "localhost"}}`; read by `stageVariables.NAME` request parameters.'),
       })
       .prefault({})
       .describe('API identity and routing.'),
@@ -128,19 +163,32 @@ export const configSchema = z
       .prefault({})
       .describe('Logging.'),
   })
-  .superRefine((config, ctx) => {
-    for (const [key, route] of Object.entries(config.routes)) {
-      if (!(route.integration in config.integrations)) {
-        ctx.addIssue({ code: 'custom', path: ['routes', key, 'integration'], message: `unknown integration "${route.integration}"` });
+  .superRefine(
+    (config, ctx) => {
+      for (const [key, route] of Object.entries(config.routes)) {
+        if (!Object.hasOwn(config.integrations, route.integration)) {
+          ctx.addIssue({ code: 'custom', path: ['routes', key, 'integration'], message: `unknown integration "${route.integration}"` });
+        }
       }
-    }
-    if (config.api.defaultStage !== undefined && !config.api.stages.includes(config.api.defaultStage)) {
-      ctx.addIssue({ code: 'custom', path: ['api', 'defaultStage'], message: `"${config.api.defaultStage}" is not one of api.stages` });
-    }
-    if (config.limits.maxFrameBytes > config.limits.maxMessageBytes) {
-      ctx.addIssue({ code: 'custom', path: ['limits', 'maxFrameBytes'], message: 'must not exceed limits.maxMessageBytes' });
-    }
-  });
+    },
+    { when: readsCleanly(['routes'], ['integrations']) },
+  )
+  .superRefine(
+    (config, ctx) => {
+      if (config.api.defaultStage !== undefined && !config.api.stages.includes(config.api.defaultStage)) {
+        ctx.addIssue({ code: 'custom', path: ['api', 'defaultStage'], message: `"${config.api.defaultStage}" is not one of api.stages` });
+      }
+    },
+    { when: readsCleanly(['api', 'stages'], ['api', 'defaultStage']) },
+  )
+  .superRefine(
+    (config, ctx) => {
+      if (config.limits.maxFrameBytes > config.limits.maxMessageBytes) {
+        ctx.addIssue({ code: 'custom', path: ['limits', 'maxFrameBytes'], message: 'must not exceed limits.maxMessageBytes' });
+      }
+    },
+    { when: readsCleanly(['limits', 'maxFrameBytes'], ['limits', 'maxMessageBytes']) },
+  );
 
 /** The validated, frozen configuration the gateway runs with. */
 export type Config = z.output<typeof configSchema>;

@@ -50,7 +50,7 @@ export class ManagementApi {
     }
     const connection = this.#registry.get(target.connectionId);
     const gone = connection === undefined || (target.stage !== undefined && connection.stage !== target.stage);
-    switch (request.method) {
+    switch (request.method ?? '') {
       case 'POST':
         this.#post(request, response, gone ? undefined : connection);
         return;

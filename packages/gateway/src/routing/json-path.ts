@@ -48,5 +48,6 @@ export function stringifySelected(value: unknown): string {
       .map(([k, v]) => `${k}=${stringifySelected(v)}`)
       .join(', ')}}`;
   }
-  return String(value as number | boolean);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return '';
 }

@@ -48,7 +48,7 @@ export function compileRouteSelection(expression: string): RouteSelector {
         throw new TypeError(`route selection expression "${expression}": cannot parse the variable at offset ${offset}`);
       }
     }
-    literal += char;
+    literal += expression.charAt(offset);
     offset += 1;
   }
   if (literal !== '') parts.push({ kind: 'literal', text: literal });

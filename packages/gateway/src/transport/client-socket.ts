@@ -5,7 +5,7 @@
 
 export interface ClientSocket {
   /** Sends one text frame (or a binary frame when `binary` is true); `done` runs once it is written. */
-  send(data: string | Buffer, binary: boolean, done?: (error?: Error) => void): void;
+  send(data: string | Buffer, binary: boolean, done?: (error?: Error | null) => void): void;
   /** Starts the closing handshake. */
   close(code: number, reason: string): void;
   /** Destroys the socket at once. */

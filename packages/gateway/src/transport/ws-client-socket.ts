@@ -14,7 +14,7 @@ export class WsClientSocket implements ClientSocket {
     this.#ws = ws;
   }
 
-  send(data: string | Buffer, binary: boolean, done?: (error?: Error) => void): void {
+  send(data: string | Buffer, binary: boolean, done?: (error?: Error | null) => void): void {
     this.#ws.send(data, binary ? BINARY : TEXT, done);
   }
 

@@ -19,7 +19,7 @@ export interface TestClient {
 export async function connectClient(url: string, protocols?: string[], options: ClientOptions = {}): Promise<TestClient> {
   const ws = new WebSocket(url, protocols, options);
   const received: string[] = [];
-  let waiters: ((message: string) => void)[] = [];
+  const waiters: ((message: string) => void)[] = [];
   ws.on('message', (data: Buffer) => {
     const text = data.toString();
     const waiter = waiters.shift();

@@ -70,7 +70,7 @@ describe('messages', () => {
   it('sends the Endpoint request timed out frame after the integration timeout', async () => {
     await using backend = await startTestBackend((request, response) => {
       if (request.body.toString() === 'slow') return; // never answers
-      echoHandler(request, response);
+      return echoHandler(request, response);
     });
     await using gateway = await startTestGateway({
       integrations: { message: { uri: `${backend.url}/message`, timeoutMs: 150 } },
@@ -148,10 +148,12 @@ describe('messages', () => {
             'integration.request.querystring.src': "'static value'",
             'integration.request.querystring.stage': 'context.stage',
             'integration.request.path.room': 'route.request.body.room',
+            'integration.request.header.x-tier': 'stageVariables.tier',
           },
         },
       },
       routes: { $default: { integration: 'message', twoWay: true } },
+      api: { stageVariables: { dev: { tier: 'gold' } } },
     });
     await using client = await connectClient(gateway.url());
     client.send('{"token":"t0k","room":"lobby 1"}');
@@ -160,6 +162,7 @@ describe('messages', () => {
     const [connection] = [...gateway.gateway.registry.values()];
     expect(request.headers.connectionid).toBe(connection?.id);
     expect(request.headers['x-token']).toBe('t0k');
+    expect(request.headers['x-tier']).toBe('gold');
     expect(request.path).toBe('/message/lobby%201?src=static+value&stage=dev');
     expect(request.headers['x-switchboard-connection-id']).toBeUndefined();
   });

@@ -22,8 +22,8 @@ describe('graceful close()', () => {
     await expect(connectClient(gateway.url())).rejects.toThrow();
 
     // During the drain window, connected clients keep working.
-    clients[0]!.send('still here');
-    expect(await clients[0]!.next()).toBe('still here');
+    clients[0].send('still here');
+    expect(await clients[0].next()).toBe('still here');
 
     const closes = await Promise.all(clients.map((c) => c.closed));
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(290);
