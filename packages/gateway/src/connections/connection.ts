@@ -5,12 +5,19 @@
 import type { ClientSocket } from '../transport/client-socket.js';
 
 export interface HandshakeInfo {
-  /** Handshake headers with lower-case names, as Node parses them. */
+  /** Handshake headers with lower-case names, as Node parses them. Kept only until `$connect` returned. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** The raw query string without `?`, or "" when there is none. */
+  /** The raw query string without `?`, or "" when there is none. Kept only until `$connect` returned. */
   readonly rawQuery: string;
   readonly sourceIp: string;
   readonly userAgent: string;
+  /** `X-Forwarded-For` sent to backends: the client's own header, if any, plus the source IP. */
+  readonly forwardedFor: string;
+}
+
+/** What a connection keeps of its handshake once open: later events carry no headers or query. */
+export function slimHandshake(handshake: HandshakeInfo): HandshakeInfo {
+  return { headers: {}, rawQuery: '', sourceIp: handshake.sourceIp, userAgent: handshake.userAgent, forwardedFor: handshake.forwardedFor };
 }
 
 export class Connection {
@@ -31,7 +38,9 @@ export class Connection {
   queueBinary: boolean[] | undefined;
   /** True while reading is paused because the queue is full. */
   paused = false;
-  /** Set once the socket closed; its close code and reason. */
+  /** Set when the gateway starts closing the socket: the code and reason it closes with. */
+  closeRequested: { code: number; reason: string } | undefined;
+  /** Set once the socket closed: the gateway's code if it closed it, else the client's. */
   closed: { code: number; reason: string } | undefined;
 
   constructor(id: string, stage: string, connectedAt: number, handshake: HandshakeInfo, socket: ClientSocket, sequence: number) {

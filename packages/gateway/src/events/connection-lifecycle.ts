@@ -4,7 +4,8 @@
  * close removes it from the registry at once (so pushes get 410) and sends `$disconnect` after its
  * last queued message.
  */
-import { Connection } from '../connections/connection.js';
+import { isUtf8 } from 'node:buffer';
+import { Connection, slimHandshake } from '../connections/connection.js';
 import { channels } from '../diagnostics.js';
 import { GatewayError } from '../errors.js';
 import type { ClientSocket } from '../transport/client-socket.js';
@@ -25,8 +26,6 @@ export class ConnectionLifecycle {
   readonly #ctx: GatewayContext;
   readonly #dispatcher: MessageDispatcher;
   readonly disconnects: DisconnectNotifier;
-  /** Connections closed by the gateway, with the code it closed them with. */
-  readonly #closedBy = new WeakMap<Connection, { code: number; reason: string }>();
   readonly #rejectBinary: boolean;
 
   constructor(ctx: GatewayContext) {
@@ -40,7 +39,7 @@ export class ConnectionLifecycle {
 
   /** Registers a connection whose handshake completed. */
   open(pending: PendingConnection, socket: ClientSocket): Connection {
-    const connection = new Connection(pending.id, pending.stage, pending.connectedAt, pending.handshake, socket, this.#ctx.registry.nextSequence());
+    const connection = new Connection(pending.id, pending.stage, pending.connectedAt, slimHandshake(pending.handshake), socket, this.#ctx.registry.nextSequence());
     this.#ctx.registry.add(connection);
     if (channels.connectionOpen.hasSubscribers) channels.connectionOpen.publish({ connectionId: connection.id, stage: connection.stage });
     return connection;
@@ -58,7 +57,7 @@ export class ConnectionLifecycle {
   /** The socket closed, whoever closed it. */
   closed(connection: Connection, code: number, reason: string): void {
     if (connection.closed !== undefined) return;
-    connection.closed = this.#closedBy.get(connection) ?? { code, reason };
+    connection.closed = connection.closeRequested ?? { code, reason };
     this.#ctx.registry.delete(connection);
     if (channels.connectionClose.hasSubscribers) channels.connectionClose.publish({ connectionId: connection.id, stage: connection.stage, ...connection.closed });
     if (!this.#dispatcher.closed(connection)) this.#notifyDisconnect(connection);
@@ -67,16 +66,25 @@ export class ConnectionLifecycle {
   /** Closes the connection from the gateway side with `code`. */
   close(connection: Connection, code: number, reason: string): void {
     if (connection.socket.closing) return;
-    this.#closedBy.set(connection, { code, reason });
+    connection.closeRequested = { code, reason };
     connection.socket.close(code, reason);
   }
 
-  /** Sends one management API push; rejects with SWB_ERR_CONNECTION_GONE when the socket is closing. */
+  /**
+   * Sends one management API push as a text frame, or as a binary frame when `data` is not UTF-8 and
+   * binary frames are accepted. Rejects with SWB_ERR_CONNECTION_GONE when the socket is closing, and
+   * with SWB_ERR_BAD_REQUEST for non-UTF-8 data while binary frames are rejected (a text frame with
+   * invalid UTF-8 would make the client drop the connection with 1007).
+   */
   async push(connection: Connection, data: Buffer): Promise<void> {
     if (connection.socket.closing) throw new GatewayError('SWB_ERR_CONNECTION_GONE', `connection ${connection.id} is closing`);
+    const text = isUtf8(data);
+    if (!text && this.#rejectBinary) {
+      throw new GatewayError('SWB_ERR_BAD_REQUEST', 'Data is not valid UTF-8, and binary frames are off (limits.binary is "reject")');
+    }
     connection.lastActiveAt = Date.now();
     await new Promise<void>((resolve, reject) => {
-      connection.socket.send(data, false, (error) => {
+      connection.socket.send(data, !text, (error) => {
         if (error === undefined || error === null) resolve();
         else reject(new GatewayError('SWB_ERR_CONNECTION_GONE', `connection ${connection.id} closed while sending`, { cause: error }));
       });

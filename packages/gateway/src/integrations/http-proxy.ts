@@ -107,8 +107,7 @@ export class HttpProxyIntegration implements Integration {
     }
     headers[awsHeaders.apiId] = api.apiId;
     headers[awsHeaders.traceId] = newTraceId(event.requestTimeEpoch);
-    const forwardedFor = event.handshake.headers['x-forwarded-for'];
-    headers[awsHeaders.forwardedFor] = typeof forwardedFor === 'string' && forwardedFor !== '' ? `${forwardedFor}, ${event.handshake.sourceIp}` : event.handshake.sourceIp;
+    headers[awsHeaders.forwardedFor] = event.handshake.forwardedFor;
     headers[awsHeaders.forwardedProto] = api.clientProto;
     headers[awsHeaders.forwardedPort] = String(api.clientPort);
     if (this.#config.contextHeaders) {

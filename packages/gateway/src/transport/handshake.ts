@@ -33,11 +33,14 @@ export function handshakeInfo(request: IncomingMessage): HandshakeInfo {
   const url = request.url ?? '/';
   const query = url.indexOf('?');
   const address = request.socket.remoteAddress ?? '';
+  const sourceIp = address.startsWith('::ffff:') ? address.slice(7) : address;
+  const forwarded = request.headers['x-forwarded-for'];
   return {
     headers: request.headers,
     rawQuery: query === -1 ? '' : url.slice(query + 1),
-    sourceIp: address.startsWith('::ffff:') ? address.slice(7) : address,
+    sourceIp,
     userAgent: request.headers['user-agent'] ?? '',
+    forwardedFor: forwarded === undefined || forwarded === '' ? sourceIp : `${forwarded}, ${sourceIp}`,
   };
 }
 

@@ -91,6 +91,29 @@ describe('management API over plain HTTP', () => {
     expect(body.lastActiveAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
+  it('refuses non-UTF-8 data with 400 while binary is rejected, and sends it as a binary frame when accepted', async () => {
+    for (const binary of ['reject', 'accept'] as const) {
+      await using backend = await startTestBackend();
+      await using gateway = await startTestGateway({ ...routesTo(backend.url), limits: { binary } });
+      await using client = await connectClient(gateway.url());
+      const id = await connectionIdOf(backend);
+      const received = new Promise<{ data: Buffer; isBinary: boolean }>((resolve) => client.ws.once('message', (data: Buffer, isBinary: boolean) => resolve({ data, isBinary })));
+      const response = await fetch(`${gateway.managementEndpoint}/@connections/${encodeURIComponent(id)}`, { method: 'POST', body: Buffer.from([0xff, 0xfe]) });
+      if (binary === 'reject') {
+        expect(response.status).toBe(400);
+        expect(response.headers.get('x-amzn-errortype')).toBe('BadRequestException');
+        expect(((await response.json()) as { message: string }).message).toContain('not valid UTF-8');
+        client.send('still open');
+        expect(await client.next()).toBe('still open');
+      } else {
+        expect(response.status).toBe(200);
+        const frame = await received;
+        expect(frame.isBinary).toBe(true);
+        expect([...frame.data]).toEqual([0xff, 0xfe]);
+      }
+    }
+  });
+
   it('answers 410 with the GoneException header and {"message":null}', async () => {
     await using gateway = await startTestGateway();
     const response = await fetch(`${gateway.managementEndpoint}/@connections/R1kmxc2VNjMCFIA%3D`, { method: 'POST', body: 'x' });

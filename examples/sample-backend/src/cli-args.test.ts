@@ -1,0 +1,46 @@
+/** Unit tests of the command line: defaults, flags, and the errors for bad values. */
+import { describe, expect, it } from 'vitest';
+import { parseCliArgs } from './cli-args.js';
+
+describe('parseCliArgs', () => {
+  it('has defaults', () => {
+    expect(parseCliArgs([])).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      drainDelayMs: 0,
+      logLevel: 'info',
+      help: false,
+    });
+  });
+
+  it('reads every flag', () => {
+    expect(
+      parseCliArgs(['--port', '0', '--host', '0.0.0.0', '--drain-delay-ms', '5000', '--log-level', 'debug']),
+    ).toEqual({
+      port: 0,
+      host: '0.0.0.0',
+      drainDelayMs: 5000,
+      logLevel: 'debug',
+      help: false,
+    });
+    expect(parseCliArgs(['-p', '8000', '-h'])).toMatchObject({ port: 8000, help: true });
+    expect(parseCliArgs(['--port=3001'])).toMatchObject({ port: 3001 });
+  });
+
+  it('refuses bad values with the flag named', () => {
+    expect(() => parseCliArgs(['--port', '65536'])).toThrow(
+      '--port must be an integer from 0 to 65535, got "65536"',
+    );
+    expect(() => parseCliArgs(['--port', '-1'])).toThrow();
+    expect(() => parseCliArgs(['--drain-delay-ms', '1.5'])).toThrow('--drain-delay-ms must be an integer');
+    expect(() => parseCliArgs(['--log-level', 'loud'])).toThrow(
+      '--log-level must be one of debug, info, warn, error, silent, got "loud"',
+    );
+    expect(() => parseCliArgs(['--host', ''])).toThrow('--host must not be empty');
+  });
+
+  it('refuses unknown flags and positionals', () => {
+    expect(() => parseCliArgs(['--nope'])).toThrow();
+    expect(() => parseCliArgs(['3000'])).toThrow();
+  });
+});

@@ -1,0 +1,14 @@
+/**
+ * @switchboard/sample-backend: the stateless sample "WebSocket microservice" behind Switchboard,
+ * as an embeddable server (buildSampleBackend) and a process runner with graceful SIGTERM (runSampleBackend).
+ */
+export {
+  buildSampleBackend,
+  type ListenResult,
+  type SampleBackend,
+  type SampleBackendOptions,
+} from './app.js';
+export { runSampleBackend, type RunSampleBackendOptions } from './run.js';
+export { createConsoleLogger, type ConsoleLoggerOptions, type Logger, type LogLevel } from './logger.js';
+export type { ManagementCredentials } from './management-clients.js';
+export { MAX_BODY_BYTES } from './read-body.js';

@@ -1,0 +1,210 @@
+/**
+ * Each endpoint over real HTTP on port 0: connect (accept, reject, subprotocol), disconnect,
+ * message echo, later validation, health, and the 404/405/413 answers.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { contextHeaders } from '@switchboard/protocol';
+import { startBackend, type StartedBackend } from './helpers.js';
+
+let started: StartedBackend;
+beforeEach(async () => {
+  started = await startBackend();
+});
+afterEach(async () => {
+  await started.close();
+});
+
+const context = {
+  [contextHeaders.connectionId]: 'Qyi07eCbtjMCJKw=',
+  [contextHeaders.stage]: 'dev',
+  [contextHeaders.managementUrl]: 'http://127.0.0.1:1/dev',
+};
+
+describe('POST /connect', () => {
+  it('accepts with 200 and an empty body', async () => {
+    const response = await fetch(`${started.url}/connect?channel=news`, { method: 'POST', headers: context });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('');
+    expect(response.headers.get('sec-websocket-protocol')).toBeNull();
+    const entry = await started.log.waitFor((e) => e.msg === 'connect');
+    expect(entry.fields).toMatchObject({
+      connectionId: 'Qyi07eCbtjMCJKw=',
+      stage: 'dev',
+      query: 'channel=news',
+    });
+  });
+
+  it('answers the status asked for with ?reject=', async () => {
+    const response = await fetch(`${started.url}/connect?reject=401`, { method: 'POST', headers: context });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.json()).toEqual({ message: 'rejected by the sample backend (reject=401)' });
+  });
+
+  it('answers 400 to a reject value that is not a status', async () => {
+    const response = await fetch(`${started.url}/connect?reject=nope`, { method: 'POST', headers: context });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ message: 'reject must be an HTTP status from 200 to 599' });
+  });
+
+  it('echoes the first offered subprotocol', async () => {
+    const response = await fetch(`${started.url}/connect`, {
+      method: 'POST',
+      headers: { ...context, 'sec-websocket-protocol': 'chat1, myprotocol' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('sec-websocket-protocol')).toBe('chat1');
+  });
+});
+
+describe('POST /disconnect', () => {
+  it('answers 200 and logs the close code and the decoded reason', async () => {
+    const response = await fetch(`${started.url}/disconnect`, {
+      method: 'POST',
+      headers: {
+        ...context,
+        [contextHeaders.disconnectStatusCode]: '1001',
+        [contextHeaders.disconnectReason]: encodeURIComponent('going away, bye'),
+      },
+    });
+    expect(response.status).toBe(200);
+    const entry = await started.log.waitFor((e) => e.msg === 'disconnect');
+    expect(entry.fields).toEqual({
+      connectionId: 'Qyi07eCbtjMCJKw=',
+      statusCode: 1001,
+      reason: 'going away, bye',
+    });
+  });
+});
+
+describe('POST /message', () => {
+  it('echoes the frame as text', async () => {
+    const response = await fetch(`${started.url}/message`, {
+      method: 'POST',
+      headers: context,
+      body: 'hello',
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await response.text()).toBe('hello');
+  });
+
+  it('echoes binary frames byte for byte', async () => {
+    const bytes = new Uint8Array([0, 255, 1, 254, 0x80]);
+    const response = await fetch(`${started.url}/message`, {
+      method: 'POST',
+      headers: { ...context, [contextHeaders.binary]: 'true' },
+      body: bytes,
+    });
+    expect(response.headers.get('content-type')).toBe('application/octet-stream');
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(bytes);
+  });
+
+  it('echoes an empty frame', async () => {
+    const response = await fetch(`${started.url}/message`, { method: 'POST', headers: context, body: '' });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('');
+  });
+
+  it('accepts a body of exactly 256 KB', async () => {
+    const body = 'x'.repeat(256 * 1024);
+    const response = await fetch(`${started.url}/message`, { method: 'POST', body });
+    expect(response.status).toBe(200);
+    expect((await response.text()).length).toBe(body.length);
+  });
+
+  it('answers 413 to a body over 256 KB', async () => {
+    const response = await fetch(`${started.url}/message`, {
+      method: 'POST',
+      body: 'x'.repeat(256 * 1024 + 1),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ message: 'request body over 262144 bytes' });
+  });
+});
+
+describe('POST /later', () => {
+  it('answers 400 with a JSON message to a body that is not JSON', async () => {
+    const response = await fetch(`${started.url}/later`, {
+      method: 'POST',
+      headers: context,
+      body: '{"action":"later",',
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    const { message } = (await response.json()) as { message: string };
+    expect(message).toMatch(/^body is not valid JSON: /);
+  });
+
+  it('answers 400 to a non-numeric delayMs', async () => {
+    const response = await fetch(`${started.url}/later`, {
+      method: 'POST',
+      headers: context,
+      body: JSON.stringify({ action: 'later', delayMs: '10' }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ message: 'delayMs must be a number of milliseconds' });
+  });
+
+  it('answers 400 without a connection id', async () => {
+    const response = await fetch(`${started.url}/later`, {
+      method: 'POST',
+      headers: { [contextHeaders.managementUrl]: 'http://127.0.0.1:1/dev' },
+      body: JSON.stringify({ action: 'later' }),
+    });
+    expect(response.status).toBe(400);
+    const { message } = (await response.json()) as { message: string };
+    expect(message).toMatch(/^no connection id/);
+  });
+
+  it('answers 400 without a management URL', async () => {
+    const response = await fetch(`${started.url}/later`, {
+      method: 'POST',
+      headers: { [contextHeaders.connectionId]: 'abc' },
+      body: JSON.stringify({ action: 'later' }),
+    });
+    expect(response.status).toBe(400);
+    const { message } = (await response.json()) as { message: string };
+    expect(message).toMatch(/^no management URL/);
+  });
+});
+
+describe('health', () => {
+  it('GET /healthz answers ok', async () => {
+    const response = await fetch(`${started.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('GET /readyz answers ready, then 503 draining after startDraining()', async () => {
+    const ready = await fetch(`${started.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+    started.backend.startDraining();
+    expect(started.backend.draining).toBe(true);
+    const draining = await fetch(`${started.url}/readyz`);
+    expect(draining.status).toBe(503);
+    expect(await draining.json()).toEqual({ status: 'draining' });
+    // Still serving while draining.
+    const echo = await fetch(`${started.url}/message`, { method: 'POST', body: 'still here' });
+    expect(await echo.text()).toBe('still here');
+  });
+});
+
+describe('unknown paths and methods', () => {
+  it('answers 404 with JSON to an unknown path', async () => {
+    const response = await fetch(`${started.url}/nope`, { method: 'POST' });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ message: 'no endpoint at /nope' });
+  });
+
+  it('answers 405 with Allow to a wrong method', async () => {
+    const response = await fetch(`${started.url}/message`);
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+    expect(await response.json()).toEqual({ message: 'GET is not allowed on /message' });
+    const health = await fetch(`${started.url}/healthz`, { method: 'POST', body: 'x' });
+    expect(health.status).toBe(405);
+    expect(health.headers.get('allow')).toBe('GET, HEAD');
+  });
+});
