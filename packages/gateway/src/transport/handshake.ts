@@ -34,7 +34,7 @@ export function handshakeInfo(request: IncomingMessage): HandshakeInfo {
   const query = url.indexOf('?');
   const address = request.socket.remoteAddress ?? '';
   const sourceIp = address.startsWith('::ffff:') ? address.slice(7) : address;
-  const forwarded = request.headers['x-forwarded-for'];
+  const forwarded = request.headers['x-forwarded-for']?.toString();
   return {
     headers: request.headers,
     rawQuery: query === -1 ? '' : url.slice(query + 1),
