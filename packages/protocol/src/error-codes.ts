@@ -34,7 +34,7 @@ export const errorCodes = {
   SWB_ERR_PAYLOAD_TOO_LARGE: { status: 413, summary: 'A management API body was larger than 128 KB (PayloadTooLargeException).' },
   SWB_ERR_MANAGEMENT_NOT_FOUND: { status: 403, summary: 'The management API path or method does not exist (ForbiddenException, as AWS answers).' },
   SWB_ERR_BAD_REQUEST: { status: 400, summary: 'A management API request has a malformed parameter (BadRequestException).' },
-  SWB_ERR_INTERNAL: { status: 500, closeCode: 1011, summary: 'An unexpected failure inside the gateway.' },
+  SWB_ERR_INTERNAL: { status: 500, summary: 'An unexpected failure inside the gateway.' },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -106,6 +106,7 @@ export class MessageDispatcher {
     if (channels.messageIn.hasSubscribers) channels.messageIn.publish({ connectionId: connection.id, stage: connection.stage, routeKey: selection.routeKey });
     const route = selection.route;
     if (route === undefined) {
+      ctx.logger.debug({ connectionId: connection.id, requestId, code: 'SWB_ERR_ROUTE_NOT_FOUND' }, 'no route matched and there is no $default');
       this.#sendError(connection, 'Forbidden', requestId);
       return;
     }

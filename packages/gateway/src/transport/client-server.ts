@@ -105,7 +105,9 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
           lifecycle.message(opened, data, isBinary);
         });
         ws.on('error', (error: Error & { code?: string }) => {
-          logger.info({ connectionId: opened.id, wsCode: error.code, err: error }, 'client protocol error');
+          // ws has already closed the connection with the right code (1002, 1007 or 1009).
+          const code = error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'SWB_ERR_MESSAGE_TOO_LARGE' : 'SWB_ERR_PROTOCOL';
+          logger.info({ connectionId: opened.id, code, wsCode: error.code, err: error }, 'client broke a protocol rule or limit');
         });
         ws.once('close', (code: number, reason: Buffer) => {
           socket.off('data', watch);
