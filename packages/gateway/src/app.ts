@@ -16,7 +16,7 @@ import type { GatewayContext, RouteTarget } from './events/gateway-context.js';
 import { HttpProxyIntegration } from './integrations/http-proxy.js';
 import type { ApiIdentity, Integration } from './integrations/integration-event.js';
 import { BackendPools } from './integrations/pools.js';
-import { createAdminServer } from './management/admin-server.js';
+import { createAdminServer, healthRoute, managementRoute } from './management/admin-server.js';
 import { ManagementApi } from './management/management-api.js';
 import { Router } from './routing/router.js';
 import { createClientServer } from './transport/client-server.js';
@@ -91,11 +91,12 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
     clientPort = (client.server.address() as AddressInfo).port;
   });
   let draining = false;
-  const adminServer = createAdminServer(new ManagementApi({ registry, lifecycle, stages: config.api.stages }), {
+  const state = {
     get draining() {
       return draining;
     },
-  });
+  };
+  const adminServer = createAdminServer([healthRoute(state), managementRoute(new ManagementApi({ registry, lifecycle, stages: config.api.stages }))]);
   adminServer.on('listening', () => {
     if (managementBase !== undefined) return;
     const address = adminServer.address() as AddressInfo;

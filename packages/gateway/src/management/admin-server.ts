@@ -1,41 +1,82 @@
 /**
- * The admin listener: `/healthz` (the process is up), `/readyz` (503 while draining) and the
- * `@connections` management API. It binds to loopback by default.
+ * The admin listener: one HTTP server for the health probes, the `@connections` management API and
+ * whatever later modules add (metrics, groups, dashboard). Each is an AdminRoute tried in order;
+ * routes marked `authenticated` pass the optional `authenticate` guard first. Anything unclaimed gets
+ * AWS's 403 ForbiddenException. It binds to loopback by default.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ManagementApi } from './management-api.js';
 import { parseManagementPath } from './management-path.js';
 import { sendError, sendJson } from './responses.js';
 
-export interface AdminState {
-  readonly draining: boolean;
+export interface AdminRequestUrl {
+  /** The raw path, without the query string. */
+  readonly path: string;
+  /** The raw query string without `?`, or "". */
+  readonly query: string;
 }
 
-export function createAdminServer(api: ManagementApi, state: AdminState): Server {
+export interface AdminRoute {
+  /** For logs and tests. */
+  readonly name: string;
+  /** Run the `authenticate` guard before `handle`. */
+  readonly authenticated: boolean;
+  /** Handles the request and returns true, or returns false (writing nothing) when it is not this route's. */
+  matches(request: IncomingMessage, url: AdminRequestUrl): boolean;
+  handle(request: IncomingMessage, response: ServerResponse, url: AdminRequestUrl): void;
+}
+
+/** Answers and returns false when the request may not proceed; returns true otherwise. */
+export type AdminGuard = (request: IncomingMessage, response: ServerResponse, url: AdminRequestUrl) => boolean;
+
+export function createAdminServer(routes: readonly AdminRoute[], authenticate?: AdminGuard): Server {
   return createServer((request, response) => {
-    const url = request.url ?? '/';
-    const queryStart = url.indexOf('?');
-    const path = queryStart === -1 ? url : url.slice(0, queryStart);
-    if (path === '/healthz' && request.method === 'GET') {
-      sendJson(response, 200, { status: 'ok' });
+    const raw = request.url ?? '/';
+    const queryStart = raw.indexOf('?');
+    const url: AdminRequestUrl = queryStart === -1 ? { path: raw, query: '' } : { path: raw.slice(0, queryStart), query: raw.slice(queryStart + 1) };
+    for (const route of routes) {
+      if (!route.matches(request, url)) continue;
+      if (route.authenticated && authenticate !== undefined && !authenticate(request, response, url)) {
+        request.resume();
+        return;
+      }
+      route.handle(request, response, url);
       return;
     }
-    if (path === '/readyz' && request.method === 'GET') {
-      if (state.draining) sendJson(response, 503, { status: 'draining' });
-      else sendJson(response, 200, { status: 'ready' });
-      return;
-    }
-    const target = parseManagementPath(path);
-    if (target === undefined) {
-      request.resume();
-      sendError(response, 403, 'ForbiddenException', 'SWB_ERR_MANAGEMENT_NOT_FOUND', 'Forbidden');
-      return;
-    }
-    if (target.kind === 'malformed') {
-      request.resume();
-      sendError(response, 400, 'BadRequestException', 'SWB_ERR_BAD_REQUEST', `Invalid connectionId: ${target.reason}`);
-      return;
-    }
-    api.handle(request, response, target, new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1)));
+    request.resume();
+    sendError(response, 403, 'ForbiddenException', 'SWB_ERR_MANAGEMENT_NOT_FOUND', 'Forbidden');
   });
+}
+
+/** `GET /healthz` (the process is up) and `GET /readyz` (503 while draining). */
+export function healthRoute(state: { readonly draining: boolean }): AdminRoute {
+  return {
+    name: 'health',
+    authenticated: false,
+    matches: (request, url) => request.method === 'GET' && (url.path === '/healthz' || url.path === '/readyz'),
+    handle(_request, response, url) {
+      if (url.path === '/healthz') sendJson(response, 200, { status: 'ok' });
+      else if (state.draining) sendJson(response, 503, { status: 'draining' });
+      else sendJson(response, 200, { status: 'ready' });
+    },
+  };
+}
+
+/** The `@connections` management API under `/{stage}/@connections` and `/@connections`. */
+export function managementRoute(api: ManagementApi): AdminRoute {
+  return {
+    name: 'management',
+    authenticated: true,
+    matches: (_request, url) => parseManagementPath(url.path) !== undefined,
+    handle(request, response, url) {
+      const target = parseManagementPath(url.path);
+      if (target === undefined) return;
+      if (target.kind === 'malformed') {
+        request.resume();
+        sendError(response, 400, 'BadRequestException', 'SWB_ERR_BAD_REQUEST', `Invalid connectionId: ${target.reason}`);
+        return;
+      }
+      api.handle(request, response, target, new URLSearchParams(url.query));
+    },
+  };
 }
