@@ -44,7 +44,7 @@ const commands: Record<
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help') {
-    process.stdout.write(help);
+    (name === undefined ? process.stderr : process.stdout).write(help);
     return name === undefined ? exitCodes.usage : exitCodes.ok;
   }
   if (name === '-v' || name === '--version') {

@@ -125,7 +125,7 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
       // A destroyed socket reports its close on the next turns of the event loop.
       await within(registry.whenEmpty(), Date.now() + 1000);
     }
-    await within(lifecycle.idle(), deadline);
+    await within(Promise.all([lifecycle.idle(), client.handshakesSettled()]).then(() => undefined), deadline);
     const flushed = await lifecycle.disconnects.flush(Math.max(0, deadline - Date.now()));
     if (!flushed) logger.warn({ pending: lifecycle.disconnects.pending }, 'some $disconnect calls were still pending at shutdown');
     await stopServers();

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { buildGateway, type Gateway } from './app.js';
 import type { Config } from './config/schema.js';
+import { GatewayError } from './errors.js';
 
 export interface RunningGateway {
   readonly gateway: Gateway;
@@ -24,8 +25,8 @@ export interface RunningGateway {
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
   const gateway = buildGateway(config, { logger });
   try {
-    await listen(gateway.adminServer, config.admin.port, config.admin.host);
-    await listen(gateway.clientServer, config.listen.port, config.listen.host);
+    await listen(gateway.adminServer, config.admin.port, config.admin.host, 'admin');
+    await listen(gateway.clientServer, config.listen.port, config.listen.host, 'client');
   } catch (error) {
     await gateway.destroy();
     throw error;
@@ -75,11 +76,15 @@ function displayHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-async function listen(server: Server, port: number, host: string): Promise<void> {
+async function listen(server: Server, port: number, host: string, what: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (error: NodeJS.ErrnoException) => {
+      const reason = error.code === 'EADDRINUSE' ? 'the port is in use' : error.code === 'EACCES' ? 'permission denied' : error.message;
+      reject(new GatewayError('SWB_ERR_LISTEN', `the ${what} listener cannot bind ${host}:${port}: ${reason}`, { cause: error }));
+    };
+    server.once('error', onError);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });

@@ -16,6 +16,7 @@ export interface ErrorCodeSpec {
 export const errorCodes = {
   SWB_ERR_CONFIG_INVALID: { status: 500, summary: 'The configuration failed validation; every problem is listed with its path.' },
   SWB_ERR_CONFIG_UNREADABLE: { status: 500, summary: 'The configuration file could not be read or is not valid YAML.' },
+  SWB_ERR_LISTEN: { status: 500, summary: 'A listener could not bind its address (port in use, no permission, unknown host).' },
   SWB_ERR_CLI_USAGE: { status: 400, summary: 'The command line has an unknown command, flag or a bad value.' },
   SWB_ERR_STAGE_NOT_FOUND: { status: 403, summary: 'The request names a stage that the gateway does not serve.' },
   SWB_ERR_DRAINING: { status: 503, closeCode: 1001, summary: 'The gateway is shutting down and accepts no new connections.' },

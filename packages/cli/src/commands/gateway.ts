@@ -3,10 +3,8 @@
  * SWITCHBOARD_* variables and flags (in rising precedence).
  */
 import { parseArgs } from 'node:util';
-import { readFile } from 'node:fs/promises';
 import {
   createLogger,
-  GatewayError,
   loadConfig,
   onShutdownSignal,
   parseSetFlag,
@@ -57,7 +55,6 @@ export async function gateway(argv: readonly string[], env: NodeJS.ProcessEnv): 
     process.stdout.write(gatewayHelp);
     return;
   }
-  if (values.config !== undefined) await refuseTemplates(values.config);
   const flags: ConfigOverrides = {
     listen: { port: portFlag('port', values.port) },
     admin: { port: portFlag('admin-port', values['admin-port']) },
@@ -72,15 +69,4 @@ export async function gateway(argv: readonly string[], env: NodeJS.ProcessEnv): 
   const running = await startGateway(config, logger);
   printBanner(running);
   onShutdownSignal(logger, () => running.gateway.close());
-}
-
-/** CloudFormation and SAM templates are recognised, and refused with a clear message until they are supported. */
-async function refuseTemplates(file: string): Promise<void> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  if (/^(AWSTemplateFormatVersion|Resources|Transform)\s*:/m.test(text)) {
-    throw new GatewayError(
-      'SWB_ERR_CONFIG_INVALID',
-      `${file} looks like a CloudFormation or SAM template; loading templates is not supported yet. Write Switchboard YAML (docs/configuration.md).`,
-    );
-  }
 }

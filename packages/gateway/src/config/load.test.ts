@@ -116,6 +116,19 @@ describe('parseConfig', () => {
     expect(issues[1]?.message).toContain('unknown source "nowhere.x"');
   });
 
+  it('rejects custom route keys starting with $ and unknown context variables', () => {
+    const issues = issuesOf(
+      thrown(() =>
+        parseConfig({
+          routes: { $custom: { integration: 'backend' } },
+          integrations: { backend: { uri: 'http://localhost:3000/x', requestParameters: { 'integration.request.header.a': 'context.nope' } } },
+        }),
+      ),
+    );
+    expect(issues.map((issue) => issue.path)).toEqual(['routes.$custom', 'integrations.backend.requestParameters']);
+    expect(issues[1]?.message).toContain('unknown context variable "nope"');
+  });
+
   it('reports out-of-range values and bad formats with the zod message', () => {
     const issues = issuesOf(
       thrown(() =>

@@ -52,6 +52,12 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   const file = options.file ?? nonEmpty(options.env?.[CONFIG_FILE_ENV]);
   if (file !== undefined) {
     const content = await readConfigFile(file);
+    if (isPlainObject(content) && isTemplate(content)) {
+      throw new GatewayError(
+        'SWB_ERR_CONFIG_INVALID',
+        `${file} is a CloudFormation or SAM template; loading templates is not supported yet. Write Switchboard YAML (docs/configuration.md).`,
+      );
+    }
     if (isPlainObject(content)) layers.push(content);
     else if (content !== null)
       issues.push({
@@ -69,6 +75,11 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   if (!result.success) issues.push(...issuesFromZod(result.error));
   if (!result.success || issues.length > 0) throw new ConfigInvalidError(issues);
   return deepFreeze(result.data);
+}
+
+/** A CloudFormation or SAM template, recognised by its top-level keys (YAML or JSON alike). */
+function isTemplate(content: PlainObject): boolean {
+  return 'AWSTemplateFormatVersion' in content || 'Resources' in content || 'Transform' in content;
 }
 
 /**

@@ -119,7 +119,15 @@ export const configSchema = z
       .prefault({})
       .describe('API identity and routing.'),
     routes: z
-      .record(z.string().min(1), routeSchema)
+      .record(
+        z
+          .string()
+          .min(1)
+          .refine((key) => !key.startsWith('$') || ['$connect', '$disconnect', '$default'].includes(key), {
+            error: 'custom route keys must not start with $ (only $connect, $disconnect and $default do)',
+          }),
+        routeSchema,
+      )
       .default({})
       .describe('Routes by route key: `$connect`, `$disconnect`, `$default` or a custom key.'),
     integrations: z.record(z.string().min(1), integrationSchema).default({}).describe('Integrations by name.'),

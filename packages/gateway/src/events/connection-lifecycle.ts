@@ -63,6 +63,11 @@ export class ConnectionLifecycle {
     if (!this.#dispatcher.closed(connection)) this.#notifyDisconnect(connection);
   }
 
+  /** Records the code a socket is being closed with by someone else (ws on a protocol error). */
+  closingWith(connection: Connection, code: number, reason: string): void {
+    connection.closeRequested ??= { code, reason };
+  }
+
   /** Closes the connection from the gateway side with `code`. */
   close(connection: Connection, code: number, reason: string): void {
     if (connection.socket.closing) return;

@@ -83,7 +83,9 @@ export class HttpProxyIntegration implements Integration {
         headersTimeout: this.#config.timeoutMs,
         bodyTimeout: this.#config.timeoutMs,
       });
-      const responseBody = wantBody ? await readBody(response.body, this.#options.maxResponseBytes, url) : (await response.body.dump(), EMPTY);
+      // An accepted $connect's body is never used: only a refusal's is relayed to the client.
+      const accepted = event.eventType === 'CONNECT' && response.statusCode >= 200 && response.statusCode < 300;
+      const responseBody = wantBody && !accepted ? await readBody(response.body, this.#options.maxResponseBytes, url) : (await response.body.dump(), EMPTY);
       return { status: response.statusCode, headers: response.headers, body: responseBody };
     } catch (error) {
       throw classifyBackendError(error, url, this.#config.timeoutMs);

@@ -64,6 +64,25 @@ export function clfTime(epochMs: number): string {
   return `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()] ?? ''}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
 }
 
+/** Names `contextVariable` knows. */
+export const CONTEXT_VARIABLES: ReadonlySet<string> = new Set([
+  'connectionId',
+  'connectedAt',
+  'domainName',
+  'apiId',
+  'eventType',
+  'messageId',
+  'routeKey',
+  'requestId',
+  'extendedRequestId',
+  'stage',
+  'requestTime',
+  'requestTimeEpoch',
+  'messageDirection',
+  'identity.sourceIp',
+  'identity.userAgent',
+]);
+
 /** The value of `$context.NAME` (and `context.NAME` in request parameters), or undefined. */
 export function contextVariable(name: string, event: IntegrationEvent, api: ApiIdentity): string | undefined {
   switch (name) {

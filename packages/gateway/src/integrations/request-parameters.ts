@@ -7,7 +7,7 @@
  */
 import { parseJsonPath, readJsonPath, stringifySelected } from '../routing/json-path.js';
 import { NOT_JSON } from '../routing/router.js';
-import { contextVariable, type ApiIdentity, type IntegrationEvent } from './integration-event.js';
+import { CONTEXT_VARIABLES, contextVariable, type ApiIdentity, type IntegrationEvent } from './integration-event.js';
 
 export type ParameterTarget = 'header' | 'querystring' | 'path';
 
@@ -35,6 +35,7 @@ function compileSource(key: string, source: string): MappedParameter['read'] {
   }
   if (source.startsWith('context.')) {
     const name = source.slice('context.'.length);
+    if (!CONTEXT_VARIABLES.has(name)) throw new TypeError(`request parameter "${key}": unknown context variable "${name}"; known: ${[...CONTEXT_VARIABLES].join(', ')}`);
     return (event, api) => contextVariable(name, event, api);
   }
   if (source.startsWith('stageVariables.')) {

@@ -23,8 +23,20 @@ export interface ClientServer {
   readonly server: Server;
   /** Stops accepting upgrades: later ones are refused with 503. */
   stopAccepting(): void;
-  /** Handshakes waiting for `$connect`. */
-  readonly pendingHandshakes: number;
+  /** Resolves once no handshake is waiting for `$connect`. */
+  handshakesSettled(): Promise<void>;
+}
+
+/** The close code ws sends for the error it closed a connection with. */
+function wsCloseCode(wsErrorCode: string | undefined): number {
+  switch (wsErrorCode ?? '') {
+    case 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH':
+      return 1009;
+    case 'WS_ERR_INVALID_UTF8':
+      return 1007;
+    default:
+      return 1002;
+  }
 }
 
 export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLifecycle): ClientServer {
@@ -34,6 +46,7 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
   const rejectBinary = config.limits.binary === 'reject';
   let accepting = true;
   let pendingHandshakes = 0;
+  let settledWaiters: (() => void)[] = [];
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -54,6 +67,7 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
     const onEarlyError = () => socket.destroy();
     socket.on('error', onEarlyError);
     if (!accepting) {
+      logger.debug({ code: 'SWB_ERR_DRAINING' }, 'refusing an upgrade while draining');
       refuseHandshake(socket, 503, '{"message":"Service Unavailable"}', 'application/json', { 'Retry-After': '1' });
       return;
     }
@@ -74,6 +88,11 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
     pendingHandshakes++;
     void runConnect(ctx, pending).then((outcome) => {
       pendingHandshakes--;
+      if (pendingHandshakes === 0 && settledWaiters.length > 0) {
+        const waiters = settledWaiters;
+        settledWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
       socket.off('close', onClose);
       if (!outcome.accepted) {
         refuseHandshake(socket, outcome.status, outcome.body, outcome.contentType ?? 'application/octet-stream');
@@ -97,7 +116,9 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
         guard.write(chunk);
       };
       socket.on('data', watch);
+      let upgraded = false as boolean; // set by the callback, which ws may or may not call
       wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+        upgraded = true;
         socket.off('error', onEarlyError);
         const opened = lifecycle.open(pending, new WsClientSocket(ws));
         connection = opened;
@@ -105,8 +126,10 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
           lifecycle.message(opened, data, isBinary);
         });
         ws.on('error', (error: Error & { code?: string }) => {
-          // ws has already closed the connection with the right code (1002, 1007 or 1009).
-          const code = error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'SWB_ERR_MESSAGE_TOO_LARGE' : 'SWB_ERR_PROTOCOL';
+          // ws closes the connection itself; record the code it sends so that $disconnect reports it.
+          const closeCode = wsCloseCode(error.code);
+          lifecycle.closingWith(opened, closeCode, '');
+          const code = closeCode === 1009 ? 'SWB_ERR_MESSAGE_TOO_LARGE' : 'SWB_ERR_PROTOCOL';
           logger.info({ connectionId: opened.id, code, wsCode: error.code, err: error }, 'client broke a protocol rule or limit');
         });
         ws.once('close', (code: number, reason: Buffer) => {
@@ -114,6 +137,12 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
           lifecycle.closed(opened, code, reason.toString());
         });
       });
+      // ws completes an upgrade synchronously or refuses it (a handshake detail it rejects, or a
+      // socket that closed meanwhile); after a refusal the backend still hears of the connection.
+      if (!upgraded) {
+        socket.off('data', watch);
+        if (outcome.calledBackend) lifecycle.disconnects.notify(pending, 1006, 'handshake refused');
+      }
     });
   });
 
@@ -122,8 +151,9 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
     stopAccepting() {
       accepting = false;
     },
-    get pendingHandshakes() {
-      return pendingHandshakes;
+    async handshakesSettled() {
+      if (pendingHandshakes === 0) return;
+      await new Promise<void>((resolve) => settledWaiters.push(resolve));
     },
   };
 }

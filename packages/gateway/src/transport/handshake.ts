@@ -24,8 +24,18 @@ export function handshakeProblem(request: IncomingMessage): string | undefined {
   const key = request.headers['sec-websocket-key'];
   if (key === undefined || !KEY.test(key.trim())) return 'Sec-WebSocket-Key is missing or malformed';
   const version = request.headers['sec-websocket-version'];
-  if (version !== '13' && version !== '8') return 'Sec-WebSocket-Version must be 13';
+  if (version !== '13' && version !== '8') return 'Sec-WebSocket-Version must be 13 (or 8)';
+  const protocols = request.headers['sec-websocket-protocol'];
+  if (protocols !== undefined && !validProtocolList(protocols)) return 'Sec-WebSocket-Protocol must be a comma-separated list of distinct tokens';
   return undefined;
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** RFC 6455 4.1: distinct RFC 7230 tokens separated by commas, as ws checks after `$connect`. */
+function validProtocolList(header: string): boolean {
+  const names = header.split(',').map((name) => name.trim());
+  return names.every((name) => TOKEN.test(name)) && new Set(names).size === names.length;
 }
 
 /** Handshake data kept for the connection's life. */

@@ -118,4 +118,16 @@ describe('$connect', () => {
     expect(answer).toMatch(/^HTTP\/1.1 400 /);
     expect(answer).toContain('Sec-WebSocket-Key');
   });
+
+  it('refuses a malformed Sec-WebSocket-Protocol with 400 before calling the backend', async () => {
+    await using backend = await startTestBackend();
+    await using gateway = await startTestGateway(routesTo(backend.url));
+    const answer = await rawExchange(
+      gateway.clientPort,
+      'GET /dev HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: chat, chat\r\n\r\n',
+    );
+    expect(answer).toMatch(/^HTTP\/1.1 400 /);
+    expect(answer).toContain('Sec-WebSocket-Protocol');
+    expect(backend.requests).toHaveLength(0);
+  });
 });

@@ -25,6 +25,18 @@ describe('limits and timers', () => {
     client.ws.send(part, { fin: true });
     expect((await client.closed).code).toBe(1009);
     expect(backend.requests.filter((r) => r.path === '/message')).toHaveLength(0);
+    expect((await backend.next('/disconnect')).headers['x-switchboard-disconnect-status-code']).toBe('1009');
+  });
+
+  it('closes with 1007 on invalid UTF-8 in a text frame, and reports 1007 in $disconnect', async () => {
+    await using backend = await startTestBackend();
+    await using gateway = await startTestGateway(routesTo(backend.url));
+    const client = await connectClient(gateway.url());
+    // A masked text frame (opcode 1) whose payload 0xff 0xfe is not UTF-8, written past ws's own checks.
+    const socket = (client.ws as unknown as { _socket: { write(data: Buffer): void } })._socket;
+    socket.write(Buffer.from([0x81, 0x82, 0, 0, 0, 0, 0xff, 0xfe]));
+    expect((await client.closed).code).toBe(1007);
+    expect((await backend.next('/disconnect')).headers['x-switchboard-disconnect-status-code']).toBe('1007');
   });
 
   it('accepts a fragmented message within both limits as one message', async () => {
