@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * The `switchboard` command: dispatches to `up`, `gateway` and `backend`, prints help, and turns
  * errors into one clear line and a meaningful exit code (see usage-error.ts).
