@@ -4,9 +4,11 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { createSessionStore, type SessionStore } from '@switchboard/session-store';
 import type { BackendEvent } from './backend-event.js';
 import { handleConnect } from './connect.js';
 import { handleDisconnect } from './disconnect.js';
+import { drainingReply } from './draining.js';
 import { handleHealthz, handleReadyz } from './health.js';
 import { InFlightRequests } from './in-flight.js';
 import { handleLater } from './later.js';
@@ -17,6 +19,7 @@ import { PushScheduler } from './push-scheduler.js';
 import { MAX_BODY_BYTES, readBody } from './read-body.js';
 import { errorReply, type Reply } from './reply.js';
 import { lookupEndpoint, splitTarget, type Endpoint } from './router.js';
+import { DEFAULT_SESSION_TTL_SECONDS, Sessions } from './sessions.js';
 import { writeReply } from './write-reply.js';
 
 export interface SampleBackendOptions {
@@ -35,6 +38,16 @@ export interface SampleBackendOptions {
    * @default 'us-east-1'
    */
   managementRegion?: string;
+  /**
+   * Where sessions (message counts per connection) are kept; the backend closes it in `close()`.
+   * @default an in-process memory store
+   */
+  sessionStore?: SessionStore | Promise<SessionStore>;
+  /**
+   * TTL of a session, restarted on each message; it must outlast the gateway's maximum connection.
+   * @default 10800 (3 h)
+   */
+  sessionTtlSeconds?: number;
 }
 
 export interface ListenResult {
@@ -51,7 +64,10 @@ export interface SampleBackend {
   readonly url: string | undefined;
   /** Listen on `port` (0 picks a free one) and `host`, default 127.0.0.1. */
   listen(port: number, host?: string): Promise<ListenResult>;
-  /** Turn readiness to 503 while still serving every request. */
+  /**
+   * Start draining: readiness turns 503, and the event endpoints answer the drain 503 (with
+   * `x-switchboard-draining`) so the gateway resends those requests to another replica.
+   */
   startDraining(): void;
   /**
    * Drain and stop: readiness turns 503 at once, no new connections are accepted, idle keep-alive
@@ -81,23 +97,28 @@ export function buildSampleBackend(options: SampleBackendOptions = {}): SampleBa
     logger.error({ err: error }, 'later: push task failed');
   });
   const inFlight = new InFlightRequests();
+  const sessions = new Sessions(
+    Promise.resolve(options.sessionStore ?? createSessionStore({ kind: 'memory' })),
+    options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS,
+  );
   let draining = false;
   let closing = false;
   let url: string | undefined;
   let closed: Promise<void> | undefined;
 
   const endpoints = new Map<string, Endpoint>([
-    ['/connect', { methods: ['POST'], readBody: true, handle: (event) => handleConnect(event, logger) }],
+    ['/connect', { methods: ['POST'], readBody: true, refusedWhileDraining: true, handle: (event) => handleConnect(event, logger) }],
     [
       '/disconnect',
-      { methods: ['POST'], readBody: true, handle: (event) => handleDisconnect(event, logger) },
+      { methods: ['POST'], readBody: true, refusedWhileDraining: true, handle: (event) => handleDisconnect(event, sessions, logger) },
     ],
-    ['/message', { methods: ['POST'], readBody: true, handle: (event) => handleMessage(event, logger) }],
+    ['/message', { methods: ['POST'], readBody: true, refusedWhileDraining: true, handle: (event) => handleMessage(event, sessions, logger) }],
     [
       '/later',
       {
         methods: ['POST'],
         readBody: true,
+        refusedWhileDraining: true,
         handle: (event) => handleLater(event, { scheduler, clients, logger }),
       },
     ],
@@ -116,6 +137,7 @@ export function buildSampleBackend(options: SampleBackendOptions = {}): SampleBa
       case 'method-not-allowed':
         return errorReply(405, `${method} is not allowed on ${path}`, { allow: lookup.allow });
       case 'found': {
+        if (draining && lookup.endpoint.refusedWhileDraining === true) return drainingReply();
         let body = EMPTY;
         if (lookup.endpoint.readBody) {
           let read: Buffer | undefined;
@@ -143,8 +165,9 @@ export function buildSampleBackend(options: SampleBackendOptions = {}): SampleBa
       reply = errorReply(500, 'Internal server error');
     }
     if (reply === undefined || res.destroyed) return;
-    // While closing, the last answer on a socket ends that keep-alive connection.
-    writeReply(res, reply, closing && inFlight.on(req.socket) <= 1);
+    // While draining, every answer ends its keep-alive connection, so the gateway opens no new
+    // request on it; while closing, the last answer on a socket does.
+    writeReply(res, reply, (draining && reply.status === 503) || (closing && inFlight.on(req.socket) <= 1));
   }
 
   const server = createServer((req, res) => {
@@ -175,6 +198,7 @@ export function buildSampleBackend(options: SampleBackendOptions = {}): SampleBa
     }
     await scheduler.settled();
     clients.destroy();
+    await sessions.close();
   }
 
   return {

@@ -8,7 +8,9 @@ export {
   type SampleBackend,
   type SampleBackendOptions,
 } from './app.js';
-export { runSampleBackend, type RunSampleBackendOptions } from './run.js';
+export { openSessionStore, runSampleBackend, type RunSampleBackendOptions } from './run.js';
+export { DEFAULT_SQLITE_PATH, parseCliArgs, type CliOptions } from './cli-args.js';
+export { DEFAULT_SESSION_TTL_SECONDS } from './sessions.js';
 export { createConsoleLogger, type ConsoleLoggerOptions, type Logger, type LogLevel } from './logger.js';
 export type { ManagementCredentials } from './management-clients.js';
 export { MAX_BODY_BYTES } from './read-body.js';

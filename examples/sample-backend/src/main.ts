@@ -8,7 +8,7 @@ import { runSampleBackend } from './run.js';
 
 let options: CliOptions;
 try {
-  options = parseCliArgs(process.argv.slice(2));
+  options = parseCliArgs(process.argv.slice(2), process.env);
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n\n${usage}`);
   process.exit(2);
@@ -25,6 +25,8 @@ try {
     port: options.port,
     host: options.host,
     drainDelayMs: options.drainDelayMs,
+    store: options.store,
+    sessionTtlSeconds: options.sessionTtlSeconds,
     logger,
   });
   process.stdout.write(`sample backend listening on ${backend.url ?? ''}\n`);

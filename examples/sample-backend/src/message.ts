@@ -1,18 +1,34 @@
 /**
- * `POST /message` ($default, a two-way route): echo the client's frame. The body is the raw frame,
- * and the gateway sends the response body back to the client as one frame.
+ * `POST /message` ($default, a two-way route): echo the client's frame with the connection's
+ * message count from the session store: `hello` → `hello [#1]`, then `hello [#2]`. Binary frames,
+ * and requests without a connection id (called directly, not through a gateway), come back byte for byte. The body is the raw frame; the gateway sends the response body back to
+ * the client as one frame.
  */
 import { contextHeaders } from '@switchboard/protocol';
 import { connectionIdOf, headerValue, type BackendEvent } from './backend-event.js';
 import type { Logger } from './logger.js';
-import type { Reply } from './reply.js';
+import { jsonReply, type Reply } from './reply.js';
+import type { Sessions } from './sessions.js';
 
-export function handleMessage(event: BackendEvent, logger: Logger): Reply {
+export async function handleMessage(event: BackendEvent, sessions: Sessions, logger: Logger): Promise<Reply> {
   const binary = headerValue(event.headers, contextHeaders.binary) !== undefined;
-  logger.debug({ connectionId: connectionIdOf(event.headers), bytes: event.body.length, binary }, 'message');
+  const connectionId = connectionIdOf(event.headers);
+  logger.debug({ connectionId, bytes: event.body.length, binary }, 'message');
+  if (binary) return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: event.body };
+  // Called directly, without a gateway's connection id: a plain echo, with no session.
+  if (connectionId === undefined) return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: event.body };
+  let count: number;
+  try {
+    count = await sessions.countMessage(connectionId);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    logger.error({ connectionId, err: error }, 'session store failed');
+    // No drain header: the gateway must not resend this, and the client sees the reason as a frame.
+    return jsonReply(503, { message: `session store unavailable: ${(error as Error).message}`, code: typeof code === 'string' ? code : 'SWB_ERR_SESSION_STORE_UNAVAILABLE' });
+  }
   return {
     status: 200,
-    headers: { 'content-type': binary ? 'application/octet-stream' : 'text/plain; charset=utf-8' },
-    body: event.body,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+    body: Buffer.concat([event.body, Buffer.from(` [#${count}]`)]),
   };
 }

@@ -9,7 +9,9 @@ export interface Endpoint {
   methods: readonly string[];
   /** Read the body (bounded) before calling `handle`; otherwise `event.body` is empty. */
   readBody: boolean;
-  handle: (event: BackendEvent) => Reply;
+  handle: (event: BackendEvent) => Reply | Promise<Reply>;
+  /** While draining, answer the drain 503 instead (event endpoints; not health checks). */
+  refusedWhileDraining?: boolean;
 }
 
 export type Lookup =

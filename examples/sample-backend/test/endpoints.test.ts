@@ -73,20 +73,27 @@ describe('POST /disconnect', () => {
       connectionId: 'Qyi07eCbtjMCJKw=',
       statusCode: 1001,
       reason: 'going away, bye',
+      sessionDeleted: false,
     });
   });
 });
 
 describe('POST /message', () => {
-  it('echoes the frame as text', async () => {
-    const response = await fetch(`${started.url}/message`, {
-      method: 'POST',
-      headers: context,
-      body: 'hello',
-    });
+  it('echoes the frame as text with the session message count, until $disconnect deletes the session', async () => {
+    const headers = { ...context, [contextHeaders.connectionId]: 'count-test' };
+    const send = (body: string): Promise<Response> => fetch(`${started.url}/message`, { method: 'POST', headers, body });
+    const response = await send('hello');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
-    expect(await response.text()).toBe('hello');
+    expect(await response.text()).toBe('hello [#1]');
+    expect(await (await send('hello')).text()).toBe('hello [#2]');
+    expect((await fetch(`${started.url}/disconnect`, { method: 'POST', headers })).status).toBe(200);
+    expect(await (await send('again')).text()).toBe('again [#1]');
+  });
+
+  it('echoes the text unchanged, with no session, when called without a connection id', async () => {
+    const response = await fetch(`${started.url}/message`, { method: 'POST', body: 'direct' });
+    expect(await response.text()).toBe('direct');
   });
 
   it('echoes binary frames byte for byte', async () => {
@@ -101,9 +108,10 @@ describe('POST /message', () => {
   });
 
   it('echoes an empty frame', async () => {
-    const response = await fetch(`${started.url}/message`, { method: 'POST', headers: context, body: '' });
+    const headers = { ...context, [contextHeaders.connectionId]: 'empty-frame-test' };
+    const response = await fetch(`${started.url}/message`, { method: 'POST', headers, body: '' });
     expect(response.status).toBe(200);
-    expect(await response.text()).toBe('');
+    expect(await response.text()).toBe(' [#1]');
   });
 
   it('accepts a body of exactly 256 KB', async () => {
@@ -185,9 +193,11 @@ describe('health', () => {
     const draining = await fetch(`${started.url}/readyz`);
     expect(draining.status).toBe(503);
     expect(await draining.json()).toEqual({ status: 'draining' });
-    // Still serving while draining.
-    const echo = await fetch(`${started.url}/message`, { method: 'POST', body: 'still here' });
-    expect(await echo.text()).toBe('still here');
+    // Event endpoints answer the drain signal, so the gateway resends them to another replica.
+    const echo = await fetch(`${started.url}/message`, { method: 'POST', body: 'not here' });
+    expect(echo.status).toBe(503);
+    expect(echo.headers.get('x-switchboard-draining')).toBe('1');
+    expect(echo.headers.get('connection')).toBe('close');
   });
 });
 

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { GatewayError } from '@switchboard/gateway';
 import { backend, backendHelp } from './commands/backend.js';
 import { gateway, gatewayHelp } from './commands/gateway.js';
+import { importHelp, importTemplate } from './commands/import.js';
 import { up, upHelp } from './commands/up.js';
 import { exitCodeFor, exitCodes } from './usage-error.js';
 
@@ -17,6 +18,7 @@ Commands:
   up         gateway and sample backend together (the quick start)
   gateway    the gateway alone: switchboard gateway --config FILE
   backend    the sample backend alone
+  import     print the Switchboard YAML of a CloudFormation or SAM template
   help CMD   help for one command
 
 Options:
@@ -27,6 +29,8 @@ Examples:
   switchboard up
   switchboard gateway --config examples/sample-backend/switchboard.yml
   switchboard backend --port 3000
+  switchboard gateway --config template.yml --param StageName=dev
+  switchboard import template.yml > switchboard.yml
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 78 invalid configuration.
 `;
@@ -38,6 +42,7 @@ const commands: Record<
   up: { run: up, help: upHelp },
   gateway: { run: gateway, help: gatewayHelp },
   backend: { run: (argv) => backend(argv), help: backendHelp },
+  import: { run: (argv) => importTemplate(argv), help: importHelp },
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -1,6 +1,6 @@
 /**
  * Command-line errors and exit codes. Exit codes: 0 success, 1 runtime failure, 2 usage error
- * (unknown command or flag, bad value), 78 configuration invalid or unreadable (EX_CONFIG).
+ * (unknown command or flag, bad value), 78 configuration or template invalid or unreadable (EX_CONFIG).
  */
 import { GatewayError } from '@switchboard/gateway';
 
@@ -29,12 +29,33 @@ export function portFlag(name: string, value: string | undefined): number | unde
   return port;
 }
 
+/** The `--workers` flag's value as a number, or a usage error. */
+export function workersFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const workers = Number(value);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
+    throw new GatewayError('SWB_ERR_CLI_USAGE', `--workers must be a whole number from 1 to 256, got "${value}"`);
+  }
+  return workers;
+}
+
 /** The exit code for an error thrown by a command. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof GatewayError) {
     if (error.code === 'SWB_ERR_CLI_USAGE') return exitCodes.usage;
-    if (error.code === 'SWB_ERR_CONFIG_INVALID' || error.code === 'SWB_ERR_CONFIG_UNREADABLE')
+    if (error.code === 'SWB_ERR_CONFIG_INVALID' || error.code === 'SWB_ERR_CONFIG_UNREADABLE' || error.code === 'SWB_ERR_TEMPLATE_INVALID' || error.code === 'SWB_ERR_LAMBDA_HANDLER')
       return exitCodes.config;
   }
   return exitCodes.failure;
+}
+
+/** `--param Key=Value` flags (CloudFormation template parameters) as a map, or a usage error. */
+export function templateParams(values: readonly string[] | undefined): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const flag of values ?? []) {
+    const equals = flag.indexOf('=');
+    if (equals <= 0) throw new GatewayError('SWB_ERR_CLI_USAGE', `--param ${flag}: expected Key=Value, e.g. --param Stage=prod`);
+    params[flag.slice(0, equals)] = flag.slice(equals + 1);
+  }
+  return params;
 }

@@ -1,7 +1,7 @@
 /**
  * The `switchboard` command's conventions, on the real process: help, exit codes (0 ok, 2 usage,
- * 78 configuration), every configuration problem reported with its path, templates refused
- * clearly, `backend` and `gateway --config` serving, and SWITCHBOARD_* over the file.
+ * 78 configuration), every configuration problem reported with its path, CloudFormation templates
+ * served and imported, `backend` and `gateway --config` serving, and SWITCHBOARD_* over the file.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
@@ -120,7 +120,7 @@ limits:
     );
   });
 
-  it('exits 78 with a clear message for a CloudFormation template', async () => {
+  it('exits 78 naming the resource and property for an unusable CloudFormation template', async () => {
     const file = await tempFile(
       'template.yml',
       `AWSTemplateFormatVersion: '2010-09-09'
@@ -130,14 +130,63 @@ Resources:
     Properties:
       ProtocolType: WEBSOCKET
       RouteSelectionExpression: $request.body.action
+  DefaultRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Api
+      RouteKey: $default
+      Target: integrations/Missing
 `,
     );
     const run = await runCli(['gateway', '--config', file, '--port', '0', '--admin-port', '0']);
     expect(run.code).toBe(EX_CONFIG);
-    expect(run.stderr).toContain('SWB_ERR_CONFIG_INVALID');
-    expect(run.stderr).toMatch(/CloudFormation or SAM template.*not supported/);
-    // One clear line, not a list of unrecognized keys.
-    expect(run.stderr).not.toContain('unrecognized key');
+    expect(run.stderr).toContain('SWB_ERR_TEMPLATE_INVALID');
+    expect(run.stderr).toContain('DefaultRoute.Target: "integrations/Missing" is not integrations/ID');
+  });
+
+  it('serves a CloudFormation template with --param, and `import` prints its Switchboard YAML', async () => {
+    await using backend = await startTestBackend();
+    const file = await tempFile(
+      'served-template.yml',
+      `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  BackendUrl: { Type: String }
+  StageName: { Type: String, Default: dev }
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: { Name: echo, ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action }
+  Echo:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties: { ApiId: !Ref Api, IntegrationType: HTTP_PROXY, IntegrationMethod: POST, IntegrationUri: !Sub '\${BackendUrl}/message' }
+  DefaultRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: { ApiId: !Ref Api, RouteKey: $default, RouteResponseSelectionExpression: $default, Target: !Sub 'integrations/\${Echo}' }
+  DefaultRouteResponse:
+    Type: AWS::ApiGatewayV2::RouteResponse
+    Properties: { ApiId: !Ref Api, RouteId: !Ref DefaultRoute, RouteResponseKey: $default }
+  Stage:
+    Type: AWS::ApiGatewayV2::Stage
+    Properties: { ApiId: !Ref Api, StageName: !Ref StageName }
+  Table:
+    Type: AWS::DynamoDB::Table
+`,
+    );
+    await using gateway = await startCli(['gateway', '--config', file, '--param', `BackendUrl=${backend.url}`, '--param', 'StageName=live', '--port', '0', '--admin-port', '0']);
+    expect(gateway.urls.clients).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/live$/);
+    await using client = await connectClient(gateway.urls.clients);
+    client.send('through a template');
+    expect(await client.next()).toBe('through a template');
+
+    const imported = await runCli(['import', file, '--param', `BackendUrl=${backend.url}`]);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain(`uri: ${backend.url}/message`);
+    expect(imported.stdout).toContain('twoWay: true');
+    expect(imported.stderr).toContain('note: skipped Table (AWS::DynamoDB::Table)');
+
+    const missing = await runCli(['import', file]);
+    expect(missing.code).toBe(EX_CONFIG);
+    expect(missing.stderr).toContain('parameter "BackendUrl" has no Default: give it with --param BackendUrl=VALUE');
   });
 });
 

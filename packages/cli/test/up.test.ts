@@ -138,7 +138,7 @@ describe('switchboard up', () => {
 
     wscat.stdin!.write('hello\n');
     // After each line it sends, wscat writes its "> " prompt even without a terminal.
-    await wscat.waitForLine(/^(?:> )*hello$/);
+    await wscat.waitForLine(/^(?:> )*hello \[#1\]$/);
 
     wscat.stdin!.end();
     expect(await wscat.exited).toEqual({ code: 0, signal: null });

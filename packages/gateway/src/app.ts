@@ -8,21 +8,43 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
+import { createEdgeFeatures } from './edge/edge-features.js';
+import { listenerFactory, loadListenerTls } from './tls/tls-listener.js';
+import { hostname } from 'node:os';
+import type { ClusterBus } from './cluster/cluster-bus.js';
+import { ClusterFigures } from './cluster/cluster-figures.js';
+import { ClusterNode } from './cluster/cluster-node.js';
+import { EmbeddedBus } from './cluster/embedded/embedded-bus.js';
+import { GroupIndex } from './cluster/group-index.js';
+import { LocalDelivery } from './cluster/local-delivery.js';
+import { newNodeTag, TaggedIds } from './cluster/node-tag.js';
 import { ConnectionRegistry } from './connections/registry.js';
 import { TimerSweep } from './connections/timer-sweep.js';
 import { GatewayError } from './errors.js';
+import type { Figures } from './figures/figures.js';
+import { createScalingSignals } from './metrics/scaling-signals.js';
+import type { ScalerListener } from './scaler/scaler-listener.js';
 import { ConnectionLifecycle, closeReasons } from './events/connection-lifecycle.js';
 import type { GatewayContext, RouteTarget } from './events/gateway-context.js';
-import { HttpProxyIntegration } from './integrations/http-proxy.js';
+import { IntegrationFactory } from './integrations/integration-factory.js';
 import type { ApiIdentity, Integration } from './integrations/integration-event.js';
 import { BackendPools } from './integrations/pools.js';
-import { createAdminServer, healthRoute, managementRoute } from './management/admin-server.js';
+import { adminRequestHandler, createAdminServer, healthRoute, managementRoute } from './management/admin-server.js';
+import { groupsRoute } from './management/groups-route.js';
+import { parseManagementPath } from './management/management-path.js';
 import { ManagementApi } from './management/management-api.js';
 import { Router } from './routing/router.js';
 import { createClientServer } from './transport/client-server.js';
 
 export interface GatewayDeps {
   readonly logger: Logger;
+  /**
+   * The cluster bus, connected (`createClusterBus(config.cluster)`; `startGateway` does this).
+   * @default a private embedded bus, allowed only when `cluster.bus` is `embedded`
+   */
+  readonly clusterBus?: ClusterBus;
+  /** The host environment: its `AWS_*` variables (credentials, `AWS_ENDPOINT_URL_DYNAMODB`, …) reach local Lambda functions. @default {} */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface Gateway {
@@ -31,6 +53,14 @@ export interface Gateway {
   /** The admin listener (management API, health), not yet listening. */
   readonly adminServer: Server;
   readonly registry: ConnectionRegistry;
+  /** Open connections and message rate per stage, as the autoscaling signals read them (node-wide here; cluster-wide in cluster mode). */
+  readonly figures: Figures;
+  /** This node in the cluster (a cluster of one with the embedded bus). */
+  readonly cluster: ClusterNode;
+  /** Resolves once the node serves its cluster address and announced itself; call before listening. */
+  whenReady(): Promise<void>;
+  /** The KEDA external scaler (gRPC), not yet listening; `main.ts` starts it when `scaler.enabled`. */
+  readonly scaler: ScalerListener;
   /** True from the start of `close()`. */
   readonly draining: boolean;
   /** Drains and stops. Safe to call more than once. */
@@ -41,10 +71,11 @@ export interface Gateway {
 
 export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
   const { logger } = deps;
-  const registry = new ConnectionRegistry();
-  const pools = new BackendPools();
+  // TLS material and the edge features first: they are what can fail on a bad configuration, before anything subscribes or listens.
   let clientPort = config.listen.port;
   let managementBase: string | undefined = config.admin.publicUrl?.replace(/\/+$/, '');
+  const listenerTls = loadListenerTls(config.tls);
+  const adminScheme = listenerTls.admin === undefined ? 'http' : 'https';
 
   const api: ApiIdentity = {
     apiId: config.api.apiId,
@@ -53,18 +84,29 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
     get clientPort() {
       return clientPort;
     },
-    clientProto: 'http',
+    clientProto: listenerTls.client === undefined ? 'http' : 'https',
   };
+  const edge = createEdgeFeatures(config, api, logger);
+  const registry = new ConnectionRegistry();
+  const clusterTag = newNodeTag();
+  const connectionIds = new TaggedIds(clusterTag);
+  const groups = new GroupIndex();
+  const clusterFigures =
+    config.cluster.bus === 'embedded' ? undefined : new ClusterFigures(() => signals.localFigures, () => clusterNode.peers(), config.scaler.windowMs);
+  const signals = createScalingSignals({ config, registry, logger, ...(clusterFigures === undefined ? {} : { figures: clusterFigures }) });
+  const { figures } = signals;
+  const pools = new BackendPools();
   // The schema has already compiled expressions and parameters, so construction cannot fail on them.
   const integrations = new Map<string, Integration>();
+  const integrationFactory = new IntegrationFactory({ config, pools, api, env: deps.env });
   for (const [name, integration] of Object.entries(config.integrations)) {
-    integrations.set(name, new HttpProxyIntegration(integration, pools, { api, stageVariables: config.api.stageVariables, maxResponseBytes: config.limits.maxResponseBytes }));
+    integrations.set(name, integrationFactory.create(name, integration));
   }
   const routes = new Map<string, RouteTarget>();
   for (const [key, route] of Object.entries(config.routes)) {
     const integration = integrations.get(route.integration);
     if (integration === undefined) throw new GatewayError('SWB_ERR_CONFIG_INVALID', `routes.${key}.integration: unknown integration "${route.integration}"`);
-    routes.set(key, { key, integration, twoWay: route.twoWay });
+    routes.set(key, { key, integration: integrationFactory.forRoute(route, integration), twoWay: route.twoWay });
   }
   const router = new Router(routes, config.api.routeSelectionExpression);
 
@@ -75,10 +117,13 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
     registry,
     router,
     api,
+    ...edge.context,
+    groups,
+    newConnectionId: () => connectionIds.next(),
     managementUrl(stage) {
       let url = managementUrls.get(stage);
       if (url === undefined) {
-        url = `${managementBase ?? `http://127.0.0.1:${config.admin.port}`}/${stage}`;
+        url = `${managementBase ?? `${adminScheme}://127.0.0.1:${config.admin.port}`}/${stage}`;
         if (managementBase !== undefined) managementUrls.set(stage, url);
       }
       return url;
@@ -86,7 +131,20 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
   };
 
   const lifecycle = new ConnectionLifecycle(ctx);
-  const client = createClientServer(ctx, lifecycle);
+  const local = new LocalDelivery({ registry, lifecycle, groups, rejectBinary: config.limits.binary === 'reject' });
+  const clusterNode = new ClusterNode({
+    config: config.cluster,
+    bus: deps.clusterBus ?? embeddedBusFor(config),
+    tag: clusterTag,
+    nodeId: config.cluster.nodeId ?? `${hostname()}-${process.pid}`,
+    local,
+    figures: () => ({ stages: signals.localFigures.readAllNow() }),
+    logger,
+    onPeerChange: () => clusterFigures?.refresh(),
+  });
+  const clusterStarted = clusterNode.start();
+  clusterStarted.catch(() => undefined);
+  const client = createClientServer(ctx, lifecycle, listenerFactory(listenerTls.client));
   client.server.on('listening', () => {
     clientPort = (client.server.address() as AddressInfo).port;
   });
@@ -96,12 +154,27 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
       return draining;
     },
   };
-  const adminServer = createAdminServer([healthRoute(state), managementRoute(new ManagementApi({ registry, lifecycle, stages: config.api.stages }))]);
+  const managementApi = new ManagementApi({ registry, lifecycle, stages: config.api.stages, cluster: clusterNode });
+  const adminServer = createAdminServer(
+    [healthRoute(state), ...signals.adminRoutes, managementRoute(managementApi), groupsRoute({ stages: config.api.stages, local, cluster: clusterNode })],
+    edge.managementGuard,
+    listenerFactory(listenerTls.admin),
+  );
+  // AWS serves @connections on the client host; the schema allows this only with authentication on.
+  if (config.admin.onClientListener) {
+    const onClientListener = adminRequestHandler([managementRoute(managementApi)], edge.managementGuard);
+    client.serveHttp((request, response) => {
+      const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
+      if (parseManagementPath(path) === undefined) return false;
+      onClientListener(request, response);
+      return true;
+    });
+  }
   adminServer.on('listening', () => {
     if (managementBase !== undefined) return;
     const address = adminServer.address() as AddressInfo;
     const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    managementBase = `http://${host}:${address.port}`;
+    managementBase = `${adminScheme}://${host}:${address.port}`;
   });
 
   const sweep = new TimerSweep(registry, config.timeouts, (connection, reason) => {
@@ -132,18 +205,32 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
     logger.info('gateway stopped');
   }
 
+  let clusterClosing: Promise<void> | undefined;
+  function closeCluster(): Promise<void> {
+    clusterClosing ??= clusterStarted.then(
+      () => clusterNode.close(),
+      () => clusterNode.close(),
+    );
+    clusterFigures?.close();
+    return clusterClosing;
+  }
+
   async function stopServers(): Promise<void> {
     sweep.close();
     const adminClosed = new Promise<void>((resolve) => adminServer.close(() => resolve()));
     adminServer.closeAllConnections();
     client.server.closeAllConnections();
-    await Promise.all([adminClosed, pools.close()]);
+    await Promise.all([adminClosed, pools.close(), edge.close(), signals.close(), closeCluster(), integrationFactory.close()]);
   }
 
   return {
     clientServer: client.server,
     adminServer,
     registry,
+    figures,
+    scaler: signals.scaler,
+    cluster: clusterNode,
+    whenReady: () => clusterStarted,
     get draining() {
       return draining;
     },
@@ -157,9 +244,19 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
       if (client.server.listening) client.server.close();
       for (const connection of registry.values()) connection.socket.terminate();
       if (adminServer.listening) await stopServers();
-      else await pools.close();
+      else {
+        await Promise.all([pools.close(), edge.close(), signals.close(), closeCluster(), integrationFactory.close()]);
+      }
     },
   };
+}
+
+/** The bus of a gateway built without one: its own embedded bus, which serves one node only. */
+function embeddedBusFor(config: Config): ClusterBus {
+  if (config.cluster.bus !== 'embedded') {
+    throw new GatewayError('SWB_ERR_CONFIG_INVALID', `cluster.bus is ${config.cluster.bus}: connect it with createClusterBus(config.cluster) and pass it as deps.clusterBus (startGateway does)`);
+  }
+  return new EmbeddedBus();
 }
 
 function delay(ms: number): Promise<void> {

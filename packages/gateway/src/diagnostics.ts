@@ -18,4 +18,14 @@ export const channels = {
   integrationResponse: channel('switchboard:integration:response'),
   /** `{ routeKey, stage, code, latencyMs }` for each failed backend call. */
   integrationError: channel('switchboard:integration:error'),
+  /** `{ stage }` for each `$connect` request (an upgrade with a known stage), accepted or not: AWS ConnectCount. */
+  connectRequest: channel('switchboard:connect:request'),
+  /** `{ stage, code }` for each request the gateway refused before calling an integration (AWS ClientError), e.g. SWB_ERR_ROUTE_NOT_FOUND. */
+  clientError: channel('switchboard:client:error'),
+  /** `{ integration, attempt, origin, reason }` each time a backend call that was never delivered is retried (integrations/upstreams/); `origin` is the upstream that failed, `reason` `refused`, `reset-before-write`, `draining` or `connect-timeout`. */
+  upstreamRetry: channel('switchboard:upstream:retry'),
+  /** `{ integration, origin, reason }` each time an upstream is ejected from rotation (integrations/upstreams/); `reason` as for retries, or `failures`. */
+  upstreamEjection: channel('switchboard:upstream:ejection'),
+  /** `{ integration, origin }` when an ejected origin passed a probe (or answered a request) and is back in rotation. */
+  upstreamReturn: channel('switchboard:upstream:return'),
 } as const;

@@ -21,5 +21,10 @@ export {
   type RouteConfig,
 } from './config/index.js';
 export { createLogger, type Logger } from './logger.js';
+export { loadTemplateFile, templateResultToYaml } from './templates/cloudformation/load-template.js';
+export type { TemplateOptions, TemplateResult } from './templates/cloudformation/template-to-config.js';
 export { GatewayError, hasCode } from './errors.js';
 export { channels } from './diagnostics.js';
+export { ALL_STAGES, type Figures, type StageFigures, type ActivityChange } from './figures/figures.js';
+export { createClusterBus } from './cluster/create-bus.js';
+export type { ClusterBus, BusSubscription, BusResponder, BusListener } from './cluster/cluster-bus.js';

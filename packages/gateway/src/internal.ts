@@ -6,3 +6,4 @@ export { compileRouteSelection, type RouteSelector } from './routing/route-selec
 export { Router, NOT_JSON, CONNECT, DISCONNECT, DEFAULT } from './routing/router.js';
 export { newId, isWellFormedId } from './connections/ids.js';
 export { configSchema } from './config/schema.js';
+export { IpcHub } from './cluster/ipc/ipc-hub.js';

@@ -8,25 +8,31 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { buildGateway, type Gateway } from './app.js';
 import type { Config } from './config/schema.js';
+import { createClusterBus } from './cluster/create-bus.js';
 import { GatewayError } from './errors.js';
 
 export interface RunningGateway {
   readonly gateway: Gateway;
-  /** `ws://host:port/{defaultStage}` */
+  /** `ws://host:port/{defaultStage}` (`wss://` with TLS on the client listener) */
   readonly clientUrl: string;
-  /** `http://host:port` of the admin listener. */
+  /** `http://host:port` of the admin listener (`https://` with TLS on it). */
   readonly adminUrl: string;
   /** `http://host:port/{defaultStage}`: the endpoint to give an AWS SDK management client. */
   readonly managementEndpoint: string;
   readonly clientPort: number;
   readonly adminPort: number;
+  /** The KEDA external scaler's gRPC port, when `scaler.enabled`. */
+  readonly scalerPort: number | undefined;
 }
 
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
-  const gateway = buildGateway(config, { logger });
+  const clusterBus = await createClusterBus(config.cluster);
+  const gateway = buildGateway(config, { logger, env: process.env, clusterBus });
   try {
+    await gateway.whenReady();
     await listen(gateway.adminServer, config.admin.port, config.admin.host, 'admin');
     await listen(gateway.clientServer, config.listen.port, config.listen.host, 'client');
+    if (config.scaler.enabled) await gateway.scaler.listen(config.scaler.port, config.scaler.host);
   } catch (error) {
     await gateway.destroy();
     throw error;
@@ -35,14 +41,15 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const adminPort = (gateway.adminServer.address() as AddressInfo).port;
   const stage = config.api.defaultStage ?? config.api.stages[0] ?? 'dev';
   const clientHost = displayHost(config.listen.host);
-  const adminUrl = config.admin.publicUrl?.replace(/\/+$/, '') ?? `http://${displayHost(config.admin.host)}:${adminPort}`;
+  const adminUrl = config.admin.publicUrl?.replace(/\/+$/, '') ?? `${tlsOn(config, 'admin') ? 'https' : 'http'}://${displayHost(config.admin.host)}:${adminPort}`;
   return {
     gateway,
-    clientUrl: `ws://${clientHost}:${clientPort}/${stage}`,
+    clientUrl: `${tlsOn(config, 'client') ? 'wss' : 'ws'}://${clientHost}:${clientPort}/${stage}`,
     adminUrl,
     managementEndpoint: `${adminUrl}/${stage}`,
     clientPort,
     adminPort,
+    scalerPort: gateway.scaler.port,
   };
 }
 
@@ -69,6 +76,11 @@ export function onShutdownSignal(logger: Logger, shutdown: () => Promise<void>):
   };
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);
+}
+
+/** True when `tls` gives `listener` a certificate. */
+function tlsOn(config: Config, listener: 'client' | 'admin'): boolean {
+  return config.tls.certFile !== undefined && (config.tls.listeners === 'both' || config.tls.listeners === listener);
 }
 
 function displayHost(host: string): string {

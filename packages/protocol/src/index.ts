@@ -5,4 +5,6 @@
 export * from './error-codes.js';
 export * from './error-frames.js';
 export * from './context-headers.js';
+export * from './backend-draining.js';
 export * from './management-api.js';
+export * from './groups.js';

@@ -36,7 +36,9 @@ export type ManagementErrorType =
   | 'LimitExceededException'
   | 'ForbiddenException'
   | 'BadRequestException'
-  | 'InternalServerErrorException';
+  | 'InternalServerErrorException'
+  | 'GatewayTimeoutException'
+  | 'ServiceUnavailableException';
 
 /** Largest body `POST @connections/{id}` accepts, as on AWS (131072 bytes). */
 export const MAX_POST_BYTES = 131_072;

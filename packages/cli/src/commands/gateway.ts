@@ -1,6 +1,6 @@
 /**
- * `switchboard gateway --config FILE`: the gateway alone, configured by a Switchboard YAML file,
- * SWITCHBOARD_* variables and flags (in rising precedence).
+ * `switchboard gateway --config FILE`: the gateway alone, configured by a Switchboard YAML file or a
+ * CloudFormation/SAM template (`--param Key=Value`), SWITCHBOARD_* variables and flags (in rising precedence).
  */
 import { parseArgs } from 'node:util';
 import {
@@ -11,20 +11,24 @@ import {
   startGateway,
   type ConfigOverrides,
 } from '@switchboard/gateway';
-import { printBanner } from '../banner.js';
-import { parseFlags, portFlag } from '../usage-error.js';
+import { bannerText, printBanner } from '../banner.js';
+import { parseFlags, portFlag, templateParams, workersFlag } from '../usage-error.js';
+import { isWorker, reportReady, superviseWorkers } from '../workers.js';
 
 export const gatewayHelp = `Usage: switchboard gateway [--config FILE] [options]
 
 Runs the gateway alone.
 
 Options:
-  --config FILE       Switchboard YAML configuration (or set SWITCHBOARD_CONFIG)
+  --config FILE       Switchboard YAML, or a CloudFormation or SAM template (or set
+                      SWITCHBOARD_CONFIG); templates: docs/templates.md
   --port N            client WebSocket port (overrides listen.port)
   --admin-port N      management API and health port (overrides admin.port)
   --stage NAME        the one stage to serve (overrides api.stages)
+  --workers N         gateway processes sharing the ports (overrides cluster.workers;
+                      above 1 needs --set cluster.bus=redis or nats)
   --set path=value    any setting, e.g. --set limits.binary=accept (repeatable)
-  --param Key=Value   CloudFormation template parameter (templates: not yet supported)
+  --param Key=Value   a template parameter (repeatable); others take their Default
   -h, --help          this help
 
 Settings are documented in docs/configuration.md.
@@ -32,6 +36,7 @@ Settings are documented in docs/configuration.md.
 Examples:
   switchboard gateway --config examples/sample-backend/switchboard.yml
   SWITCHBOARD_LISTEN_PORT=9000 switchboard gateway --config switchboard.yml
+  switchboard gateway --config template.yml --param StageName=dev --set listen.port=8080
 `;
 
 export async function gateway(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
@@ -45,6 +50,7 @@ export async function gateway(argv: readonly string[], env: NodeJS.ProcessEnv): 
         port: { type: 'string' },
         'admin-port': { type: 'string' },
         stage: { type: 'string' },
+        workers: { type: 'string' },
         set: { type: 'string', multiple: true },
         param: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
@@ -59,14 +65,27 @@ export async function gateway(argv: readonly string[], env: NodeJS.ProcessEnv): 
     listen: { port: portFlag('port', values.port) },
     admin: { port: portFlag('admin-port', values['admin-port']) },
     api: values.stage === undefined ? {} : { stages: [values.stage], defaultStage: values.stage },
+    cluster: { workers: workersFlag(values.workers) },
   };
+  const templateMessages: { kind: 'warning' | 'note'; message: string }[] = [];
   const config = await loadConfig({
     file: values.config,
     env,
     overrides: [flags, ...(values.set ?? []).map(parseSetFlag)],
+    templateParameters: templateParams(values.param),
+    onTemplateMessage: (kind, message) => templateMessages.push({ kind, message }),
   });
   const logger = await createLogger(config.log);
+  for (const { kind, message } of templateMessages) {
+    if (kind === 'warning') logger.warn({ template: values.config }, message);
+    else logger.info({ template: values.config }, message);
+  }
+  if (config.cluster.workers > 1 && !isWorker) {
+    superviseWorkers(config.cluster.workers, logger);
+    return;
+  }
   const running = await startGateway(config, logger);
-  printBanner(running);
+  if (isWorker) reportReady(bannerText(running));
+  else printBanner(running);
   onShutdownSignal(logger, () => running.gateway.close());
 }

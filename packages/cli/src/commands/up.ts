@@ -12,9 +12,10 @@ import {
   startGateway,
   type ConfigOverrides,
 } from '@switchboard/gateway';
-import { buildSampleBackend } from '@switchboard/sample-backend';
-import { parseFlags, portFlag } from '../usage-error.js';
-import { printBanner } from '../banner.js';
+import { buildSampleBackend, openSessionStore } from '@switchboard/sample-backend';
+import { parseFlags, portFlag, workersFlag } from '../usage-error.js';
+import { bannerText, printBanner } from '../banner.js';
+import { isWorker, reportReady, superviseWorkers } from '../workers.js';
 
 export const upHelp = `Usage: switchboard up [options]
 
@@ -26,6 +27,8 @@ Options:
   --backend-port N    sample backend port (default 3000)
   --stage NAME        stage served at /NAME (default dev)
   --host HOST         interface for the client listener (default 0.0.0.0)
+  --workers N         gateway processes sharing the ports (overrides cluster.workers;
+                      above 1 needs --set cluster.bus=redis or nats)
   --set path=value    any setting, e.g. --set timeouts.idleMs=60000 (repeatable)
   -h, --help          this help
 
@@ -65,6 +68,7 @@ export async function up(argv: readonly string[], env: NodeJS.ProcessEnv): Promi
         'backend-port': { type: 'string' },
         stage: { type: 'string' },
         host: { type: 'string' },
+        workers: { type: 'string' },
         set: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
@@ -79,18 +83,25 @@ export async function up(argv: readonly string[], env: NodeJS.ProcessEnv): Promi
     listen: { port: portFlag('port', values.port), host: values.host },
     admin: { port: portFlag('admin-port', values['admin-port']) },
     api: values.stage === undefined ? {} : { stages: [values.stage], defaultStage: values.stage },
+    cluster: { workers: workersFlag(values.workers) },
   };
   const sets = (values.set ?? []).map(parseSetFlag);
 
   // The backend's port is known only once it listens (0 picks one), so it starts first.
   const probe = await loadConfig({ env, overrides: [flags, ...sets] });
   const logger = await createLogger(probe.log);
-  const backend = buildSampleBackend({ logger: logger.child({ component: 'sample-backend' }) });
+  if (probe.cluster.workers > 1 && !isWorker) {
+    superviseWorkers(probe.cluster.workers, logger);
+    return;
+  }
+  // Sessions in the default SQLite file, as the reference architecture keeps them.
+  const backend = buildSampleBackend({ logger: logger.child({ component: 'sample-backend' }), sessionStore: openSessionStore() });
   const listening = await backend.listen(backendPort, '127.0.0.1');
   try {
     const config = await loadConfig({ env, overrides: [sampleBackendRoutes(listening.url), flags, ...sets] });
     const running = await startGateway(config, logger.child({ component: 'gateway' }));
-    printBanner(running, listening.url);
+    if (isWorker) reportReady(bannerText(running, listening.url));
+    else printBanner(running, listening.url);
     onShutdownSignal(logger, async () => {
       await running.gateway.close();
       await backend.close();

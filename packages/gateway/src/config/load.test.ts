@@ -209,7 +209,8 @@ describe('loadConfig', () => {
     expect(config.listen).toEqual({ host: '127.0.0.1', port: 9100 }); // file host, env port
     expect(config.log).toEqual({ level: 'debug', format: 'pretty' }); // file level, override format
     expect(config.api.stages).toEqual(['prod']); // lists replace
-    expect(config.routes).toEqual({
+    // toMatchObject: routes also carry the defaults of later route settings (authorizationType, …).
+    expect(config.routes).toMatchObject({
       $default: { integration: 'backend', twoWay: true }, // merged by key: env wins for $default
       $connect: { integration: 'backend', twoWay: false }, // the file's $connect is kept
     });

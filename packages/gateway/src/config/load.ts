@@ -3,6 +3,7 @@
  * once against the schema with every problem reported together, then deep-frozen.
  */
 import { GatewayError } from '../errors.js';
+import { isTemplate, loadTemplateFile } from '../templates/cloudformation/load-template.js';
 import { CONFIG_FILE_ENV, readEnv } from './env.js';
 import { readConfigFile } from './file.js';
 import { deepFreeze } from './freeze.js';
@@ -28,6 +29,10 @@ export interface LoadConfigOptions {
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
   /** Settings from CLI flags, the highest layer; a list is merged in order (e.g. one entry per `--set`). */
   readonly overrides?: ConfigOverrides | readonly ConfigOverrides[] | undefined;
+  /** `--param Key=Value` values for a CloudFormation or SAM template file. @default {} */
+  readonly templateParameters?: Readonly<Record<string, string>> | undefined;
+  /** Receives a template's warnings (unsupported properties) and notes (skipped resources). @default they are dropped */
+  readonly onTemplateMessage?: ((kind: 'warning' | 'note', message: string) => void) | undefined;
 }
 
 /**
@@ -53,12 +58,13 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   if (file !== undefined) {
     const content = await readConfigFile(file);
     if (isPlainObject(content) && isTemplate(content)) {
-      throw new GatewayError(
-        'SWB_ERR_CONFIG_INVALID',
-        `${file} is a CloudFormation or SAM template; loading templates is not supported yet. Write Switchboard YAML (docs/configuration.md).`,
-      );
-    }
-    if (isPlainObject(content)) layers.push(content);
+      const template = await loadTemplateFile({ file, parameters: options.templateParameters });
+      for (const warning of template.warnings) options.onTemplateMessage?.('warning', warning);
+      for (const note of template.notes) options.onTemplateMessage?.('note', note);
+      layers.push(template.config);
+    } else if (options.templateParameters !== undefined && Object.keys(options.templateParameters).length > 0) {
+      throw new GatewayError('SWB_ERR_CLI_USAGE', `--param is for CloudFormation or SAM templates, and ${file} is not one`);
+    } else if (isPlainObject(content)) layers.push(content);
     else if (content !== null)
       issues.push({
         path: file,
@@ -75,11 +81,6 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   if (!result.success) issues.push(...issuesFromZod(result.error));
   if (!result.success || issues.length > 0) throw new ConfigInvalidError(issues);
   return deepFreeze(result.data);
-}
-
-/** A CloudFormation or SAM template, recognised by its top-level keys (YAML or JSON alike). */
-function isTemplate(content: PlainObject): boolean {
-  return 'AWSTemplateFormatVersion' in content || 'Resources' in content || 'Transform' in content;
 }
 
 /**

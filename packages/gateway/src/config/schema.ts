@@ -5,7 +5,18 @@
  */
 import { z } from 'zod';
 import { compileRequestParameters } from '../integrations/request-parameters.js';
+import { clusterSchema } from './cluster.js';
 import { compileRouteSelection } from '../routing/route-selection.js';
+import { accessLogSchema } from './access-log.js';
+import { authorizersSchema } from './authorizers.js';
+import { managementAuthSchema } from './management-auth.js';
+import { metricsSchema, scalerSchema } from './scaling.js';
+import { throttlingSchema } from './throttling.js';
+import { tlsSchema } from './tls.js';
+import { upstreamSchema } from './upstream.js';
+import { functionsSchema } from './functions.js';
+import { integrationTemplateFields } from './integration-templates.js';
+import { modelsSchema } from './models.js';
 
 /** A refinement that reports what `compile` throws as a problem at this setting. */
 const compiles =
@@ -47,12 +58,18 @@ const listener = (defaultHost: string, defaultPort: number, what: string) =>
 
 export const integrationSchema = z.strictObject({
   type: z
-    .enum(['HTTP_PROXY'])
+    .enum(['HTTP_PROXY', 'HTTP', 'AWS_PROXY', 'MOCK'])
     .default('HTTP_PROXY')
-    .describe('Integration type. HTTP_PROXY forwards the raw event to an HTTP backend.'),
+    .describe('Integration type. HTTP_PROXY forwards the raw event to an HTTP backend; HTTP sends the output of a mapping template (docs/templates.md); AWS_PROXY sends the Lambda event to a local function or POSTs it to `uri` (docs/lambda.md); MOCK answers from templates.'),
   uri: z
     .url({ protocol: /^https?$/ })
-    .describe('Backend URL the event is sent to (IntegrationUri). `{name}` segments are filled from `integration.request.path.name` request parameters.'),
+    .optional()
+    .describe('Backend URL the event is sent to (IntegrationUri); required for HTTP_PROXY and HTTP, and for AWS_PROXY without `function`. `{name}` segments are filled from `integration.request.path.name` request parameters.'),
+  uris: z
+    .array(z.url({ protocol: /^https?$/ }))
+    .default([])
+    .describe('More backend URLs for this integration, used round-robin with `uri`; each differs from `uri` only in scheme, host and port. See docs/backends.md.'),
+  upstream: upstreamSchema,
   method: z
     .enum(['POST', 'PUT', 'PATCH', 'GET', 'DELETE'])
     .default('POST')
@@ -74,6 +91,10 @@ export const integrationSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe('Send the `x-switchboard-*` context headers (connection id, route key, management URL, …).'),
+  ...integrationTemplateFields,
+}).superRefine((integration, ctx) => {
+  const needsUri = integration.type === 'HTTP_PROXY' || integration.type === 'HTTP' || (integration.type === 'AWS_PROXY' && integration.function === undefined);
+  if (needsUri && integration.uri === undefined) ctx.addIssue({ code: 'custom', path: ['uri'], message: `Invalid input: expected string, received undefined (a ${integration.type} integration needs uri${integration.type === 'AWS_PROXY' ? ' or function' : ''})` });
 });
 
 export const routeSchema = z.strictObject({
@@ -82,6 +103,13 @@ export const routeSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe("Send the backend's response body back to the client as one frame (AWS: a `$default` route response)."),
+  authorizationType: z
+    .enum(['NONE', 'CUSTOM', 'JWT', 'AWS_IAM'])
+    .default('NONE')
+    .describe('`$connect` only: NONE, CUSTOM (a REQUEST authorizer) or JWT, naming the kind of `authorizer`; or AWS_IAM: the upgrade must be SigV4-signed (headers or presigned URL) with one of `admin.auth.accessKeys`.'),
+  authorizer: z.string().min(1).optional().describe('`$connect` only: name of the authorizer (a key of `authorizers`) run before the integration.'),
+  modelSelectionExpression: z.string().optional().describe('ModelSelectionExpression: picks the key of `requestModels` (`${request.body.x}`, a literal or `\\$default`); default `$default`.'),
+  requestModels: z.record(z.string(), z.string()).default({}).describe('RequestModels: model names (keys of `models`) by selection key; a message that fails its model gets the "Bad request body" frame.'),
 });
 
 export const configSchema = z
@@ -95,6 +123,8 @@ export const configSchema = z
           .url({ protocol: /^https?$/ })
           .optional()
           .describe('Base URL backends use to reach the management API; default `http://HOST:PORT` of the admin listener.'),
+        auth: managementAuthSchema,
+        onClientListener: z.boolean().default(false).describe('Also serve the management API on the client listener, as AWS does (`https://{domainName}/{stage}/@connections`). Requires `admin.auth.mode` other than `off`.'),
       })
       .prefault({})
       .describe('Admin listener: management API, /healthz and /readyz.'),
@@ -131,6 +161,12 @@ export const configSchema = z
       .default({})
       .describe('Routes by route key: `$connect`, `$disconnect`, `$default` or a custom key.'),
     integrations: z.record(z.string().min(1), integrationSchema).default({}).describe('Integrations by name.'),
+    authorizers: authorizersSchema,
+    functions: functionsSchema,
+    models: modelsSchema,
+    throttling: throttlingSchema,
+    accessLog: accessLogSchema,
+    tls: tlsSchema,
     limits: z
       .strictObject({
         maxFrameBytes: z.int().min(0).default(32_768).describe('Largest client frame; a bigger one closes with 1009. 0 turns the check off.'),
@@ -163,6 +199,8 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Graceful shutdown.'),
+    scaler: scalerSchema,
+    metrics: metricsSchema,
     log: z
       .strictObject({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level.'),
@@ -170,6 +208,7 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Logging.'),
+    cluster: clusterSchema,
   })
   .superRefine(
     (config, ctx) => {
@@ -180,6 +219,40 @@ export const configSchema = z
       }
     },
     { when: readsCleanly(['routes'], ['integrations']) },
+  )
+  .superRefine(
+    (config, ctx) => {
+      for (const [key, route] of Object.entries(config.routes)) {
+        const where = ['routes', key];
+        if (key !== '$connect' && (route.authorizer !== undefined || route.authorizationType !== 'NONE')) {
+          ctx.addIssue({ code: 'custom', path: [...where, 'authorizer'], message: 'authorization can be set only on $connect (as on AWS)' });
+          continue;
+        }
+        if (route.authorizationType === 'AWS_IAM') {
+          if (route.authorizer !== undefined) ctx.addIssue({ code: 'custom', path: [...where, 'authorizer'], message: 'AWS_IAM takes no authorizer' });
+          if (Object.keys(config.admin.auth.accessKeys).length === 0) ctx.addIssue({ code: 'custom', path: [...where, 'authorizationType'], message: 'AWS_IAM needs admin.auth.accessKeys' });
+          continue;
+        }
+        if (route.authorizer === undefined) {
+          if (route.authorizationType !== 'NONE') ctx.addIssue({ code: 'custom', path: [...where, 'authorizer'], message: `authorizationType ${route.authorizationType} needs an authorizer` });
+          continue;
+        }
+        const authorizer = config.authorizers[route.authorizer];
+        if (authorizer === undefined) ctx.addIssue({ code: 'custom', path: [...where, 'authorizer'], message: `unknown authorizer "${route.authorizer}"` });
+        else if (route.authorizationType !== 'NONE' && route.authorizationType !== (authorizer.type === 'JWT' ? 'JWT' : 'CUSTOM')) {
+          ctx.addIssue({ code: 'custom', path: [...where, 'authorizationType'], message: `authorizer "${route.authorizer}" is ${authorizer.type}; use authorizationType ${authorizer.type === 'JWT' ? 'JWT' : 'CUSTOM'}` });
+        }
+      }
+    },
+    { when: readsCleanly(['routes'], ['authorizers'], ['admin']) },
+  )
+  .superRefine(
+    (config, ctx) => {
+      if (config.admin.onClientListener && config.admin.auth.mode === 'off') {
+        ctx.addIssue({ code: 'custom', path: ['admin', 'onClientListener'], message: 'serving the management API on the client listener requires admin.auth.mode other than "off"' });
+      }
+    },
+    { when: readsCleanly(['admin']) },
   )
   .superRefine(
     (config, ctx) => {

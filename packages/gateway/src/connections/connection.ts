@@ -2,13 +2,18 @@
  * One client connection as the core sees it: identity, timestamps, handshake data, the socket
  * behind the ClientSocket interface, and the state of its ordered dispatch queue.
  */
+import type { AuthorizerContext } from '../auth/authorizer-context.js';
 import type { ClientSocket } from '../transport/client-socket.js';
 
 export interface HandshakeInfo {
   /** Handshake headers with lower-case names, as Node parses them. Kept only until `$connect` returned. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Handshake headers as sent, `[name, value, name, value, …]` in the client's case (Node's `rawHeaders`). Kept only until `$connect` returned. */
+  readonly rawHeaders?: readonly string[] | undefined;
   /** The raw query string without `?`, or "" when there is none. Kept only until `$connect` returned. */
   readonly rawQuery: string;
+  /** The raw request path without the query (for SigV4 on the upgrade). Kept only until `$connect` returned. */
+  readonly rawPath?: string | undefined;
   readonly sourceIp: string;
   readonly userAgent: string;
   /** `X-Forwarded-For` sent to backends: the client's own header, if any, plus the source IP. */
@@ -40,6 +45,8 @@ export class Connection {
   paused = false;
   /** Set when the gateway starts closing the socket: the code and reason it closes with. */
   closeRequested: { code: number; reason: string } | undefined;
+  /** What the `$connect` authorizer returned (principalId, context); reaches `$context.authorizer.*` and every event. */
+  authorizer: AuthorizerContext | undefined;
   /** Set once the socket closed: the gateway's code if it closed it, else the client's. */
   closed: { code: number; reason: string } | undefined;
 

@@ -4,6 +4,10 @@
  * reached or times out refuses it with 502. Without a `$connect` route every handshake is accepted.
  * @see docs/protocol.md "$connect outcomes"
  */
+import type { AuthorizerContext } from '../auth/authorizer-context.js';
+import { runAuthorizer } from '../auth/run-authorizer.js';
+import { groupHeaders } from '@switchboard/protocol';
+import { parseGroupHeader } from '../cluster/group-index.js';
 import type { HandshakeInfo } from '../connections/connection.js';
 import { newId } from '../connections/ids.js';
 import { GatewayError } from '../errors.js';
@@ -16,6 +20,12 @@ export interface PendingConnection {
   readonly stage: string;
   readonly connectedAt: number;
   readonly handshake: HandshakeInfo;
+  /** Set by the `$connect` authorizer when it allowed the connection; becomes `Connection.authorizer`. */
+  authorizer?: AuthorizerContext;
+  /** The `$connect` request id, shared by the authorizer, the integration and the access log; set on first use. */
+  requestId?: string;
+  /** Groups named by the `$connect` response's `x-switchboard-join-groups` header; joined on open. */
+  joinGroups?: string[];
 }
 
 export type ConnectOutcome =
@@ -25,9 +35,16 @@ export type ConnectOutcome =
 const BAD_GATEWAY = Buffer.from('{"message": "Internal server error"}');
 
 export async function runConnect(ctx: GatewayContext, pending: PendingConnection): Promise<ConnectOutcome> {
+  if (channels.connectRequest.hasSubscribers) channels.connectRequest.publish({ stage: pending.stage });
+  let authorizerProtocol: string | undefined;
+  if (ctx.connectAuthorizer !== undefined) {
+    const step = await runAuthorizer(ctx, ctx.connectAuthorizer, pending);
+    if (!step.accepted) return step;
+    authorizerProtocol = step.protocol;
+  }
   const route = ctx.router.connectRoute;
-  if (route === undefined) return { accepted: true, protocol: undefined, calledBackend: false };
-  const requestId = newId();
+  if (route === undefined) return { accepted: true, protocol: authorizerProtocol, calledBackend: false };
+  const requestId = (pending.requestId ??= newId());
   const started = performance.now();
   try {
     const response = await route.integration.invoke(
@@ -41,6 +58,7 @@ export async function runConnect(ctx: GatewayContext, pending: PendingConnection
         requestId,
         requestTimeEpoch: pending.connectedAt,
         managementUrl: ctx.managementUrl(pending.stage),
+        authorizer: pending.authorizer,
       },
       true,
     );
@@ -48,8 +66,9 @@ export async function runConnect(ctx: GatewayContext, pending: PendingConnection
       channels.integrationResponse.publish({ routeKey: CONNECT, stage: pending.stage, status: response.status, latencyMs: performance.now() - started });
     }
     if (response.status >= 200 && response.status < 300) {
+      if (ctx.groups !== undefined) pending.joinGroups = parseGroupHeader(response.headers[groupHeaders.join]);
       const protocol = response.headers['sec-websocket-protocol'];
-      return { accepted: true, protocol: Array.isArray(protocol) ? protocol[0] : protocol, calledBackend: true };
+      return { accepted: true, protocol: (Array.isArray(protocol) ? protocol[0] : protocol) ?? authorizerProtocol, calledBackend: true };
     }
     ctx.logger.info({ connectionId: pending.id, status: response.status, code: 'SWB_ERR_CONNECT_REJECTED' }, '$connect rejected by the backend');
     const contentType = response.headers['content-type'];

@@ -40,7 +40,9 @@ export class ConnectionLifecycle {
   /** Registers a connection whose handshake completed. */
   open(pending: PendingConnection, socket: ClientSocket): Connection {
     const connection = new Connection(pending.id, pending.stage, pending.connectedAt, slimHandshake(pending.handshake), socket, this.#ctx.registry.nextSequence());
+    connection.authorizer = pending.authorizer;
     this.#ctx.registry.add(connection);
+    if (pending.joinGroups !== undefined) for (const group of pending.joinGroups) this.#ctx.groups?.join(connection, group);
     if (channels.connectionOpen.hasSubscribers) channels.connectionOpen.publish({ connectionId: connection.id, stage: connection.stage });
     return connection;
   }
@@ -59,6 +61,7 @@ export class ConnectionLifecycle {
     if (connection.closed !== undefined) return;
     connection.closed = connection.closeRequested ?? { code, reason };
     this.#ctx.registry.delete(connection);
+    this.#ctx.groups?.leaveAll(connection);
     if (channels.connectionClose.hasSubscribers) channels.connectionClose.publish({ connectionId: connection.id, stage: connection.stage, ...connection.closed });
     if (!this.#dispatcher.closed(connection)) this.#notifyDisconnect(connection);
   }

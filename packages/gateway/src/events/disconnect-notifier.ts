@@ -6,6 +6,7 @@
 import { newId } from '../connections/ids.js';
 import { DISCONNECT } from '../routing/router.js';
 import type { PendingConnection } from './connect.js';
+import type { IntegrationEvent } from '../integrations/integration-event.js';
 import type { GatewayContext } from './gateway-context.js';
 
 export class DisconnectNotifier {
@@ -19,30 +20,36 @@ export class DisconnectNotifier {
   /** Calls the `$disconnect` integration, if there is one, without waiting. */
   notify(connection: PendingConnection, code: number, reason: string): void {
     const route = this.#ctx.router.disconnectRoute;
-    if (route === undefined) return;
+    const accessLog = this.#ctx.accessLog;
+    if (route === undefined && accessLog === undefined) return;
     const now = Date.now();
-    const call = route.integration
-      .invoke(
-        {
-          eventType: 'DISCONNECT',
-          routeKey: DISCONNECT,
-          connectionId: connection.id,
-          stage: connection.stage,
-          connectedAt: connection.connectedAt,
-          handshake: connection.handshake,
-          requestId: newId(),
-          requestTimeEpoch: now,
-          disconnect: { code, reason },
-          managementUrl: this.#ctx.managementUrl(connection.stage),
-        },
-        false,
-      )
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          this.#ctx.logger.warn({ connectionId: connection.id, err: error }, '$disconnect could not be delivered (best-effort)');
-        },
-      );
+    const event: IntegrationEvent = {
+      eventType: 'DISCONNECT',
+      routeKey: DISCONNECT,
+      connectionId: connection.id,
+      stage: connection.stage,
+      connectedAt: connection.connectedAt,
+      handshake: connection.handshake,
+      requestId: newId(),
+      requestTimeEpoch: now,
+      disconnect: { code, reason },
+      managementUrl: this.#ctx.managementUrl(connection.stage),
+      authorizer: connection.authorizer,
+    };
+    if (route === undefined) {
+      accessLog?.write({ event, status: 200 });
+      return;
+    }
+    const started = performance.now();
+    const call = route.integration.invoke(event, false).then(
+      (response) => {
+        accessLog?.write({ event, status: 200, integrationStatus: response.status, integrationLatency: performance.now() - started });
+      },
+      (error: unknown) => {
+        accessLog?.write({ event, status: 500, integrationLatency: performance.now() - started, errorMessage: 'Internal server error' });
+        this.#ctx.logger.warn({ connectionId: connection.id, err: error }, '$disconnect could not be delivered (best-effort)');
+      },
+    );
     this.#pending.add(call);
     void call.finally(() => this.#pending.delete(call));
   }

@@ -6,11 +6,13 @@
  * @see docs/protocol.md "Messages"
  */
 import { isUtf8 } from 'node:buffer';
-import { errorFrame, type ErrorFrameMessage } from '@switchboard/protocol';
+import { applyGroupHeaders } from '../cluster/group-index.js';
+import { badRequestBodyFrame, errorFrame, type ErrorFrameMessage } from '@switchboard/protocol';
 import type { Connection } from '../connections/connection.js';
 import { newId } from '../connections/ids.js';
 import { channels } from '../diagnostics.js';
 import { GatewayError } from '../errors.js';
+import type { IntegrationEvent } from '../integrations/integration-event.js';
 import type { GatewayContext } from './gateway-context.js';
 
 export class MessageDispatcher {
@@ -107,40 +109,59 @@ export class MessageDispatcher {
     const route = selection.route;
     if (route === undefined) {
       ctx.logger.debug({ connectionId: connection.id, requestId, code: 'SWB_ERR_ROUTE_NOT_FOUND' }, 'no route matched and there is no $default');
+      if (channels.clientError.hasSubscribers) channels.clientError.publish({ stage: connection.stage, code: 'SWB_ERR_ROUTE_NOT_FOUND' });
       this.#sendError(connection, 'Forbidden', requestId);
+      if (ctx.accessLog !== undefined) ctx.accessLog.write({ event: messageEvent(ctx, connection, selection.routeKey, requestId), status: 403, errorMessage: 'Forbidden' });
+      return;
+    }
+    if (ctx.messageThrottle !== undefined && !ctx.messageThrottle.take(connection.stage, selection.routeKey)) {
+      ctx.logger.debug({ connectionId: connection.id, requestId, routeKey: selection.routeKey, code: 'SWB_ERR_THROTTLED' }, 'message throttled');
+      this.#sendError(connection, 'Too Many Requests', requestId);
+      if (ctx.accessLog !== undefined) ctx.accessLog.write({ event: messageEvent(ctx, connection, selection.routeKey, requestId), status: 429, errorMessage: 'Too Many Requests', errorResponseType: 'THROTTLED' });
       return;
     }
     const started = performance.now();
+    const event: IntegrationEvent = {
+      eventType: 'MESSAGE',
+      routeKey: selection.routeKey,
+      connectionId: connection.id,
+      stage: connection.stage,
+      connectedAt: connection.connectedAt,
+      handshake: connection.handshake,
+      requestId,
+      messageId: newId(),
+      requestTimeEpoch: Date.now(),
+      body: data,
+      binary,
+      parsedBody: selection.body,
+      managementUrl: ctx.managementUrl(connection.stage),
+      authorizer: connection.authorizer,
+    };
     try {
-      const response = await route.integration.invoke(
-        {
-          eventType: 'MESSAGE',
-          routeKey: selection.routeKey,
-          connectionId: connection.id,
-          stage: connection.stage,
-          connectedAt: connection.connectedAt,
-          handshake: connection.handshake,
-          requestId,
-          messageId: newId(),
-          requestTimeEpoch: Date.now(),
-          body: data,
-          binary,
-          parsedBody: selection.body,
-          managementUrl: ctx.managementUrl(connection.stage),
-        },
-        route.twoWay,
-      );
+      const response = await route.integration.invoke(event, route.twoWay);
+      if (ctx.accessLog !== undefined) ctx.accessLog.write({ event, status: 200, integrationStatus: response.status, integrationLatency: performance.now() - started });
       if (channels.integrationResponse.hasSubscribers) {
         channels.integrationResponse.publish({ routeKey: selection.routeKey, stage: connection.stage, status: response.status, latencyMs: performance.now() - started });
       }
+      if (ctx.groups !== undefined) applyGroupHeaders(ctx.groups, connection, response.headers);
       if (route.twoWay && response.body.length > 0) this.#reply(connection, response.body, requestId);
     } catch (error) {
       const failure = error instanceof GatewayError ? error : new GatewayError('SWB_ERR_INTERNAL', 'unexpected integration failure', { cause: error });
       if (channels.integrationError.hasSubscribers) {
         channels.integrationError.publish({ routeKey: selection.routeKey, stage: connection.stage, code: failure.code, latencyMs: performance.now() - started });
       }
+      if (failure.code === 'SWB_ERR_BAD_REQUEST_BODY') {
+        ctx.logger.debug({ connectionId: connection.id, routeKey: selection.routeKey, requestId, code: failure.code, reason: failure.message }, 'message failed request validation');
+        if (!connection.socket.closing) connection.socket.send(badRequestBodyFrame(connection.id, event.messageId ?? ''), false);
+        if (ctx.accessLog !== undefined) ctx.accessLog.write({ event, status: 400, errorMessage: 'Bad request body' });
+        return;
+      }
       ctx.logger.warn({ connectionId: connection.id, routeKey: selection.routeKey, requestId, code: failure.code, err: failure }, 'integration failed');
-      this.#sendError(connection, failure.code === 'SWB_ERR_BACKEND_TIMEOUT' ? 'Endpoint request timed out' : 'Internal server error', requestId);
+      const message = failure.code === 'SWB_ERR_BACKEND_TIMEOUT' ? 'Endpoint request timed out' : 'Internal server error';
+      this.#sendError(connection, message, requestId);
+      if (ctx.accessLog !== undefined) {
+        ctx.accessLog.write({ event, status: failure.code === 'SWB_ERR_BACKEND_TIMEOUT' ? 504 : 500, integrationLatency: performance.now() - started, errorMessage: message });
+      }
     }
   }
 
@@ -163,4 +184,21 @@ export class MessageDispatcher {
     connection.socket.send(errorFrame(message, connection.id, requestId), false);
     if (channels.messageOut.hasSubscribers) channels.messageOut.publish({ connectionId: connection.id, stage: connection.stage, source: 'error' });
   }
+}
+
+/** A MESSAGE event for the access log of a message that never reached an integration. */
+function messageEvent(ctx: GatewayContext, connection: Connection, routeKey: string, requestId: string): IntegrationEvent {
+  return {
+    eventType: 'MESSAGE',
+    routeKey,
+    connectionId: connection.id,
+    stage: connection.stage,
+    connectedAt: connection.connectedAt,
+    handshake: connection.handshake,
+    requestId,
+    messageId: newId(),
+    requestTimeEpoch: Date.now(),
+    managementUrl: ctx.managementUrl(connection.stage),
+    authorizer: connection.authorizer,
+  };
 }

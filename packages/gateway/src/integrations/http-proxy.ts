@@ -6,7 +6,6 @@
  * @see docs/protocol.md "What the backend receives"
  */
 import { awsHeaders, contextHeaders } from '@switchboard/protocol';
-import type { Dispatcher } from 'undici';
 import type { IntegrationConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
 import { newTraceId } from '../connections/ids.js';
@@ -14,6 +13,7 @@ import { classifyBackendError } from './backend-errors.js';
 import type { ApiIdentity, Integration, IntegrationEvent, IntegrationResponse } from './integration-event.js';
 import type { BackendPools } from './pools.js';
 import { compileRequestParameters, type MappedParameter } from './request-parameters.js';
+import type { UpstreamSet } from './upstreams/upstream-set.js';
 
 /** Handshake headers never forwarded: hop-by-hop, or set by the gateway for the backend hop. */
 const NOT_FORWARDED = new Set([
@@ -40,12 +40,17 @@ export interface HttpProxyOptions {
   readonly stageVariables: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Largest response body read; a larger one is a bad response. */
   readonly maxResponseBytes: number;
+  /**
+   * Integration name, for diagnostics of its upstreams.
+   * @default the host of `uri`
+   */
+  readonly name?: string;
 }
 
 export class HttpProxyIntegration implements Integration {
   readonly #config: IntegrationConfig;
   readonly #options: HttpProxyOptions;
-  readonly #pool: Dispatcher;
+  readonly #upstreams: UpstreamSet;
   readonly #origin: string;
   readonly #path: string;
   readonly #query: string;
@@ -56,11 +61,11 @@ export class HttpProxyIntegration implements Integration {
   constructor(config: IntegrationConfig, pools: BackendPools, options: HttpProxyOptions) {
     this.#config = config;
     this.#options = options;
-    const url = new URL(config.uri);
+    const url = new URL(config.uri ?? '');
     this.#origin = url.origin;
     this.#path = url.pathname.replaceAll('%7B', '{').replaceAll('%7D', '}');
     this.#query = url.search.slice(1);
-    this.#pool = pools.get(url.origin);
+    this.#upstreams = pools.upstreams({ integration: options.name ?? url.host, origins: upstreamOrigins(config), settings: config.upstream });
     this.#parameters = compileRequestParameters(config.requestParameters);
     this.#hasPathParameters = this.#parameters.some((p) => p.target === 'path');
     this.#userAgent = `AmazonAPIGateway_${options.api.apiId}`;
@@ -74,15 +79,7 @@ export class HttpProxyIntegration implements Integration {
     if (event.eventType === 'MESSAGE') headers['content-type'] = event.binary === true ? 'application/octet-stream' : 'text/plain; charset=utf-8';
     const url = this.#origin + path;
     try {
-      const response = await this.#pool.request({
-        origin: this.#origin,
-        method: this.#config.method,
-        path,
-        headers,
-        body: body.length === 0 ? null : body,
-        headersTimeout: this.#config.timeoutMs,
-        bodyTimeout: this.#config.timeoutMs,
-      });
+      const response = await this.#upstreams.request({ method: this.#config.method, path, headers, body: body.length === 0 ? null : body }, this.#config.timeoutMs);
       // An accepted $connect's body is never used: only a refusal's is relayed to the client.
       const accepted = event.eventType === 'CONNECT' && response.statusCode >= 200 && response.statusCode < 300;
       const responseBody = wantBody && !accepted ? await readBody(response.body, this.#options.maxResponseBytes, url) : (await response.body.dump(), EMPTY);
@@ -152,6 +149,23 @@ export class HttpProxyIntegration implements Integration {
     }
     return query === '' ? path : `${path}?${query}`;
   }
+}
+
+/**
+ * The origins of `uri` and `uris`, in order, without repeats. `uris` may differ from `uri` only in
+ * scheme, host and port: the request path always comes from `uri`.
+ */
+function upstreamOrigins(config: IntegrationConfig): string[] {
+  const primary = new URL(config.uri ?? '');
+  const origins = [primary.origin];
+  config.uris.forEach((uri, i) => {
+    const url = new URL(uri);
+    if (url.pathname !== primary.pathname || url.search !== primary.search) {
+      throw new GatewayError('SWB_ERR_CONFIG_INVALID', `integration uris[${i}] (${uri}) must have the same path and query as uri (${config.uri})`);
+    }
+    if (!origins.includes(url.origin)) origins.push(url.origin);
+  });
+  return origins;
 }
 
 async function readBody(body: AsyncIterable<Buffer> & { destroy(): unknown }, limit: number, url: string): Promise<Buffer> {

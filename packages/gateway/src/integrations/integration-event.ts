@@ -3,6 +3,7 @@
  * AWS makes available to integrations (`$context.*`, the handshake, the message body).
  */
 import type { EventType } from '@switchboard/protocol';
+import { authorizerVariable, type AuthorizerContext } from '../auth/authorizer-context.js';
 import type { HandshakeInfo } from '../connections/connection.js';
 
 export interface ApiIdentity {
@@ -35,6 +36,8 @@ export interface IntegrationEvent {
   readonly disconnect?: { readonly code: number; readonly reason: string };
   /** Base URL of the management API for this stage, e.g. `http://127.0.0.1:8081/dev`. */
   readonly managementUrl: string;
+  /** The `$connect` authorizer's result for this connection (`requestContext.authorizer`), when it has one. */
+  readonly authorizer?: AuthorizerContext | undefined;
 }
 
 export interface IntegrationResponse {
@@ -116,6 +119,6 @@ export function contextVariable(name: string, event: IntegrationEvent, api: ApiI
     case 'identity.userAgent':
       return event.handshake.userAgent;
     default:
-      return undefined;
+      return name.startsWith('authorizer.') ? authorizerVariable(event.authorizer, name.slice('authorizer.'.length)) : undefined;
   }
 }

@@ -1,11 +1,21 @@
 /**
  * One undici Pool per backend origin, shared by every integration that targets it, with
- * keep-alive on. Closing the set closes every pool once its in-flight requests finish.
+ * keep-alive on; and the upstream sets of HTTP integrations (upstreams/). Closing closes every pool
+ * and set once its in-flight requests finish.
  */
 import { Pool } from 'undici';
+import { UpstreamSet, type UpstreamSetOptions } from './upstreams/upstream-set.js';
 
 export class BackendPools {
   readonly #pools = new Map<string, Pool>();
+  readonly #upstreamSets: UpstreamSet[] = [];
+
+  /** A new upstream set (several origins, ejection, retry) owned and closed by these pools. */
+  upstreams(options: UpstreamSetOptions): UpstreamSet {
+    const set = new UpstreamSet(options);
+    this.#upstreamSets.push(set);
+    return set;
+  }
 
   /** The pool for `origin` (`http://host:port`), made on first use. */
   get(origin: string): Pool {
@@ -20,6 +30,7 @@ export class BackendPools {
   async close(): Promise<void> {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
-    await Promise.all(pools.map((pool) => pool.close()));
+    const sets = this.#upstreamSets.splice(0);
+    await Promise.all([...pools.map((pool) => pool.close()), ...sets.map((set) => set.close())]);
   }
 }

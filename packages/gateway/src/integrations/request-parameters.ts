@@ -35,7 +35,7 @@ function compileSource(key: string, source: string): MappedParameter['read'] {
   }
   if (source.startsWith('context.')) {
     const name = source.slice('context.'.length);
-    if (!CONTEXT_VARIABLES.has(name)) throw new TypeError(`request parameter "${key}": unknown context variable "${name}"; known: ${[...CONTEXT_VARIABLES].join(', ')}`);
+    if (!CONTEXT_VARIABLES.has(name) && !name.startsWith('authorizer.')) throw new TypeError(`request parameter "${key}": unknown context variable "${name}"; known: ${[...CONTEXT_VARIABLES].join(', ')}`);
     return (event, api) => contextVariable(name, event, api);
   }
   if (source.startsWith('stageVariables.')) {

@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ManagementApi } from './management-api.js';
 import { parseManagementPath } from './management-path.js';
+import { takePrereadBody } from './preread-body.js';
 import { sendError, sendJson } from './responses.js';
 
 export interface AdminRequestUrl {
@@ -26,26 +27,55 @@ export interface AdminRoute {
   handle(request: IncomingMessage, response: ServerResponse, url: AdminRequestUrl): void;
 }
 
-/** Answers and returns false when the request may not proceed; returns true otherwise. */
-export type AdminGuard = (request: IncomingMessage, response: ServerResponse, url: AdminRequestUrl) => boolean;
+/**
+ * Answers and returns false when the request may not proceed; returns true otherwise. A guard that
+ * must read the body (SigV4 hashes it) returns a promise and records the body with
+ * `setPrereadBody`; the route then receives it as one `data` event and `end`, right after `handle`
+ * attached its listeners, so the body is read from the socket once.
+ */
+export type AdminGuard = (request: IncomingMessage, response: ServerResponse, url: AdminRequestUrl) => boolean | Promise<boolean>;
 
-export function createAdminServer(routes: readonly AdminRoute[], authenticate?: AdminGuard): Server {
-  return createServer((request, response) => {
+export type AdminRequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+export function createAdminServer(routes: readonly AdminRoute[], authenticate?: AdminGuard, createListener: (handler: AdminRequestHandler) => Server = createServer): Server {
+  return createListener(adminRequestHandler(routes, authenticate));
+}
+
+/** The admin listener's request handler, also used to serve the management API on the client listener. */
+export function adminRequestHandler(routes: readonly AdminRoute[], authenticate?: AdminGuard): AdminRequestHandler {
+  return (request, response) => {
     const raw = request.url ?? '/';
     const queryStart = raw.indexOf('?');
     const url: AdminRequestUrl = queryStart === -1 ? { path: raw, query: '' } : { path: raw.slice(0, queryStart), query: raw.slice(queryStart + 1) };
     for (const route of routes) {
       if (!route.matches(request, url)) continue;
-      if (route.authenticated && authenticate !== undefined && !authenticate(request, response, url)) {
-        request.resume();
-        return;
+      const verdict = route.authenticated && authenticate !== undefined ? authenticate(request, response, url) : true;
+      if (verdict === true) route.handle(request, response, url);
+      else if (verdict === false) request.resume();
+      else {
+        verdict.then(
+          (allowed) => {
+            if (!allowed) {
+              request.resume();
+              return;
+            }
+            const body = takePrereadBody(request);
+            route.handle(request, response, url);
+            if (body !== undefined) {
+              request.emit('data', body);
+              request.emit('end');
+            }
+          },
+          (error: unknown) => {
+            request.destroy(error as Error);
+          },
+        );
       }
-      route.handle(request, response, url);
       return;
     }
     request.resume();
     sendError(response, 403, 'ForbiddenException', 'SWB_ERR_MANAGEMENT_NOT_FOUND', 'Forbidden');
-  });
+  };
 }
 
 /** `GET /healthz` (the process is up) and `GET /readyz` (503 while draining). */

@@ -11,6 +11,7 @@ import type { ConnectionRegistry } from '../connections/registry.js';
 import { closeReasons, type ConnectionLifecycle } from '../events/connection-lifecycle.js';
 import { hasCode } from '../errors.js';
 import type { ManagementTarget } from './management-path.js';
+import { handleRemote, type RemoteConnections } from './remote-connections.js';
 import { sendEmpty, sendError, sendJson } from './responses.js';
 
 const DEFAULT_PAGE = 100;
@@ -20,14 +21,18 @@ export interface ManagementApiOptions {
   readonly registry: ConnectionRegistry;
   readonly lifecycle: ConnectionLifecycle;
   readonly stages: readonly string[];
+  /** Cluster mode: where calls for connections held by other nodes go. */
+  readonly cluster?: RemoteConnections;
 }
 
 export class ManagementApi {
   readonly #registry: ConnectionRegistry;
   readonly #lifecycle: ConnectionLifecycle;
   readonly #stages: ReadonlySet<string>;
+  readonly #cluster: RemoteConnections | undefined;
 
   constructor(options: ManagementApiOptions) {
+    this.#cluster = options.cluster;
     this.#registry = options.registry;
     this.#lifecycle = options.lifecycle;
     this.#stages = new Set(options.stages);
@@ -49,6 +54,10 @@ export class ManagementApi {
       return;
     }
     const connection = this.#registry.get(target.connectionId);
+    if (connection === undefined && this.#cluster?.isRemote(target.connectionId) === true) {
+      handleRemote(this.#cluster, request, response, target.connectionId, target.stage ?? '');
+      return;
+    }
     const gone = connection === undefined || (target.stage !== undefined && connection.stage !== target.stage);
     switch (request.method ?? '') {
       case 'POST':

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { ERROR_CODE_HEADER, type ManagementErrorType, type ErrorCode } from '@switchboard/protocol';
+import type { GatewayError } from '../errors.js';
 
 export function sendEmpty(response: ServerResponse, status: number): void {
   response.writeHead(status, { 'x-amzn-RequestId': randomUUID(), 'content-length': '0' });
@@ -40,4 +41,14 @@ export function sendError(
   if (closeConnection) headers.connection = 'close';
   response.writeHead(status, headers);
   response.end(payload);
+}
+
+/** Answers with the AWS error type and status that fit a GatewayError from a cluster call. */
+export function sendGatewayError(response: ServerResponse, error: GatewayError): void {
+  const { code } = error;
+  if (code === 'SWB_ERR_CONNECTION_GONE') sendError(response, 410, 'GoneException', code, null);
+  else if (code === 'SWB_ERR_OWNER_TIMEOUT') sendError(response, 504, 'GatewayTimeoutException', code, error.message);
+  else if (code === 'SWB_ERR_CLUSTER_UNAVAILABLE') sendError(response, 503, 'ServiceUnavailableException', code, error.message);
+  else if (code === 'SWB_ERR_BAD_REQUEST') sendError(response, 400, 'BadRequestException', code, error.message);
+  else sendError(response, 500, 'InternalServerErrorException', 'SWB_ERR_INTERNAL', 'Internal server error');
 }

@@ -4,9 +4,10 @@
  * binary limits are watched on the raw socket by FrameSizeGuard, the message limit by `ws`.
  * @see docs/protocol.md "Connecting"
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { connectEvent } from '../access-log/access-log.js';
 import { newId } from '../connections/ids.js';
 import type { Connection } from '../connections/connection.js';
 import { runConnect, type PendingConnection } from '../events/connect.js';
@@ -25,7 +26,16 @@ export interface ClientServer {
   stopAccepting(): void;
   /** Resolves once no handshake is waiting for `$connect`. */
   handshakesSettled(): Promise<void>;
+  /**
+   * Offers plain HTTP requests (not upgrades) to `handler` first: the management API on the client
+   * listener. Requests it declines (returns false) get the 426 answer.
+   */
+  serveHttp(handler: (request: IncomingMessage, response: ServerResponse) => boolean): void;
 }
+
+export type HttpHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+const TOO_MANY_REQUESTS = '{"message":"Too Many Requests"}';
 
 /** The close code ws sends for the error it closed a connection with. */
 function wsCloseCode(wsErrorCode: string | undefined): number {
@@ -39,7 +49,8 @@ function wsCloseCode(wsErrorCode: string | undefined): number {
   }
 }
 
-export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLifecycle): ClientServer {
+/** `createListener` makes the HTTP (or HTTPS, for `wss://`) server. */
+export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLifecycle, createListener: (handler: HttpHandler) => Server = createServer): ClientServer {
   const { config, logger } = ctx;
   const stages = config.api.stages;
   const defaultStage = config.api.defaultStage ?? stages[0] ?? 'dev';
@@ -56,7 +67,9 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
     handleProtocols: (_offered, request: UpgradeRequest) => request[CHOSEN_PROTOCOL] ?? false,
   });
 
-  const server = createServer((_request, response) => {
+  let httpHandler: ((request: IncomingMessage, response: ServerResponse) => boolean) | undefined;
+  const server = createListener((request, response) => {
+    if (httpHandler?.(request, response) === true) return;
     response.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket', connection: 'Upgrade' });
     response.end('Switchboard: connect with a WebSocket client, e.g. wscat -c ws://HOST:PORT/STAGE\n');
   });
@@ -71,6 +84,11 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
       refuseHandshake(socket, 503, '{"message":"Service Unavailable"}', 'application/json', { 'Retry-After': '1' });
       return;
     }
+    if (ctx.connectionThrottle !== undefined && !ctx.connectionThrottle.take()) {
+      logger.debug({ code: 'SWB_ERR_THROTTLED' }, 'refusing an upgrade over the new-connection rate');
+      refuseHandshake(socket, 429, TOO_MANY_REQUESTS);
+      return;
+    }
     const stage = stageOf(request.url ?? '/', stages, defaultStage);
     if (stage === undefined) {
       refuseHandshake(socket, 403, '{"message":"Forbidden"}');
@@ -81,7 +99,7 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
       refuseHandshake(socket, 400, JSON.stringify({ message: `Bad WebSocket handshake: ${problem}` }));
       return;
     }
-    const pending: PendingConnection = { id: newId(), stage, connectedAt: Date.now(), handshake: handshakeInfo(request) };
+    const pending: PendingConnection = { id: ctx.newConnectionId?.() ?? newId(), stage, connectedAt: Date.now(), handshake: handshakeInfo(request) };
     let gone = false;
     const onClose = () => (gone = true);
     socket.once('close', onClose);
@@ -94,6 +112,7 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
         for (const resolve of waiters) resolve();
       }
       socket.off('close', onClose);
+      if (ctx.accessLog !== undefined) ctx.accessLog.write({ event: connectEvent(pending, ctx.managementUrl(pending.stage)), status: outcome.accepted ? 200 : outcome.status });
       if (!outcome.accepted) {
         refuseHandshake(socket, outcome.status, outcome.body, outcome.contentType ?? 'application/octet-stream');
         return;
@@ -150,6 +169,9 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
     server,
     stopAccepting() {
       accepting = false;
+    },
+    serveHttp(handler) {
+      httpHandler = handler;
     },
     async handshakesSettled() {
       if (pendingHandshakes === 0) return;

@@ -47,7 +47,9 @@ export function handshakeInfo(request: IncomingMessage): HandshakeInfo {
   const forwarded = request.headers['x-forwarded-for']?.toString();
   return {
     headers: request.headers,
+    rawHeaders: request.rawHeaders,
     rawQuery: query === -1 ? '' : url.slice(query + 1),
+    rawPath: query === -1 ? url : url.slice(0, query),
     sourceIp,
     userAgent: request.headers['user-agent'] ?? '',
     forwardedFor: forwarded === undefined || forwarded === '' ? sourceIp : `${forwarded}, ${sourceIp}`,

@@ -46,7 +46,9 @@ describe('$connect', () => {
   }
 
   it('answers 502 when the backend cannot be reached', async () => {
-    await using gateway = await startTestGateway(routesTo(await unusedUrl()));
+    const { routes, integrations } = routesTo(await unusedUrl());
+    // A refused request is retried until the integration timeout (docs/backends.md), so keep it short.
+    await using gateway = await startTestGateway({ routes, integrations: { ...integrations, connect: { uri: integrations?.connect?.uri ?? '', timeoutMs: 300 } } });
     expect((await refusedStatus(gateway.url())).status).toBe(502);
   });
 

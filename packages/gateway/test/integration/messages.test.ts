@@ -57,7 +57,8 @@ describe('messages', () => {
 
   it('sends the Internal server error frame when the backend is down, and keeps the connection', async () => {
     await using gateway = await startTestGateway({
-      integrations: { down: { uri: `${await unusedUrl()}/message` } },
+      // A refused request is retried until the integration timeout (docs/backends.md), so keep it short.
+      integrations: { down: { uri: `${await unusedUrl()}/message`, timeoutMs: 300 } },
       routes: { $default: { integration: 'down', twoWay: true } },
     });
     await using client = await connectClient(gateway.url());

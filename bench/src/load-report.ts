@@ -1,0 +1,71 @@
+/**
+ * The wire between the runner and a load-generator process: one JSON object per stdout line.
+ * The generator announces the start and end of its measured window (so the runner can sample
+ * /proc at those instants) and finishes with one `result` line.
+ */
+
+/** What a load generator measured during its window. Latencies are round trips in milliseconds. */
+export interface LoadResult {
+  readonly url: string;
+  readonly connections: number;
+  /** Connections that completed the handshake. */
+  readonly connected: number;
+  /** Connections still open when the window ended. */
+  readonly openAtEnd: number;
+  readonly payloadBytes: number;
+  readonly warmupSeconds: number;
+  /** Length of the measured window as the generator timed it. */
+  readonly windowSeconds: number;
+  /** Round trips completed inside the window whose reply began with the payload sent. */
+  readonly messages: number;
+  readonly msgsPerSecond: number;
+  readonly latencyMs: {
+    readonly min: number;
+    readonly mean: number;
+    readonly p50: number;
+    readonly p90: number;
+    readonly p99: number;
+    readonly max: number;
+  };
+  /** Replies inside the window that did not begin with what was sent (for example an error frame). */
+  readonly unexpectedReplies: number;
+  /** First unexpected reply, cut to 200 characters, to tell what went wrong. */
+  readonly unexpectedSample: string | null;
+  /** Failed handshakes. */
+  readonly connectErrors: number;
+  /** `error` events on open connections, over the whole run. */
+  readonly socketErrors: number;
+  /** Connections closed by the server side before the generator began closing them. */
+  readonly unexpectedCloses: number;
+  /** Fewest and most round trips a single connection completed in the window (fairness). */
+  readonly perConnection: { readonly min: number; readonly max: number };
+  /** Connections that completed no round trip at all in the window: stalled. */
+  readonly stalledConnections: number;
+}
+
+export type LoadEvent =
+  | { readonly type: 'connected'; readonly connected: number; readonly connectErrors: number }
+  | { readonly type: 'window-start' }
+  | { readonly type: 'window-end' }
+  | { readonly type: 'result'; readonly result: LoadResult }
+  | { readonly type: 'fatal'; readonly message: string };
+
+export function encodeLoadEvent(event: LoadEvent): string {
+  return `${JSON.stringify(event)}\n`;
+}
+
+const eventTypes = new Set(['connected', 'window-start', 'window-end', 'result', 'fatal']);
+
+/** Parses one stdout line of a generator; anything that is not one of our events gives `null`. */
+export function decodeLoadEvent(line: string): LoadEvent | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null || !('type' in parsed)) return null;
+  const { type } = parsed;
+  if (typeof type !== 'string' || !eventTypes.has(type)) return null;
+  return parsed as LoadEvent;
+}

@@ -1,0 +1,256 @@
+/**
+ * The systems the benchmark compares. `direct` is a bare `ws` echo server, the limit; `gateway` is
+ * the Switchboard offload path, where `switchboard up` runs the gateway and the sample backend and
+ * each client message travels client → gateway → backend (HTTP) → gateway → client;
+ * `gateway-split` is that path with gateway and backend in separate processes.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePorts, startNode, stopChild, waitForLine, type Child } from './child-processes.js';
+import { commandLine, processTree } from './proc-stats.js';
+
+/** What a process of a system does, for splitting CPU per message. */
+export type Role = 'server' | 'gateway' | 'backend' | 'gateway+backend';
+
+export interface SystemProcess {
+  readonly pid: number;
+  readonly role: Role;
+  readonly command: string;
+}
+
+export interface RunningSystem {
+  /** Where clients connect. */
+  readonly url: string;
+  /** Every process of the system, alive now, with its role. */
+  processes(): SystemProcess[];
+  /** Stops every process of the system and waits until they are gone. */
+  stop(): Promise<void>;
+}
+
+export interface StartSystemOptions {
+  /** CPUs the whole system is pinned to (`taskset -c` syntax). @default every CPU */
+  readonly cpus?: string;
+}
+
+export interface Scenario {
+  readonly name: ScenarioName;
+  /** The baseline the others are compared with (direct), or an offload path (gateway). */
+  readonly kind: 'baseline' | 'offload';
+  readonly description: string;
+  start(options?: StartSystemOptions): Promise<RunningSystem>;
+}
+
+export const scenarioNames = ['direct', 'gateway', 'gateway-split'] as const;
+export type ScenarioName = (typeof scenarioNames)[number];
+
+export function isScenarioName(name: string): name is ScenarioName {
+  return (scenarioNames as readonly string[]).includes(name);
+}
+
+const benchDist = fileURLToPath(new URL('.', import.meta.url));
+/** The repository root: bench/dist/ → ../../ */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** The `switchboard` CLI of this checkout. */
+export const defaultCliMain = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
+
+const START_TIMEOUT_MS = 30_000;
+
+function treeOf(child: Child, role: (pid: number, command: string) => Role): SystemProcess[] {
+  return processTree(child.pid).map((pid) => {
+    const command = commandLine(pid);
+    return { pid, role: role(pid, command), command };
+  });
+}
+
+const direct: Scenario = {
+  name: 'direct',
+  kind: 'baseline',
+  description: 'bare ws WebSocketServer echo (perMessageDeflate off), one process',
+  async start(options = {}) {
+    const child = startNode(
+      'direct echo server',
+      [`${benchDist}direct-echo-server.js`, '--port', '0', '--exit-with-stdin'],
+      { cpus: options.cpus },
+    );
+    try {
+      const [, port] = await waitForLine(child, /^listening (\d+)$/, START_TIMEOUT_MS);
+      return {
+        url: `ws://127.0.0.1:${port ?? ''}/`,
+        processes: () => treeOf(child, () => 'server'),
+        stop: () => stopChild(child),
+      };
+    } catch (error) {
+      await stopChild(child);
+      throw error;
+    }
+  },
+};
+
+async function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `url` until it answers 200; fails after `timeoutMs` or as soon as `child` exits. */
+async function waitReady(url: string, child: Child, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (child.process.exitCode !== null || child.process.signalCode !== null) throw new Error(`${child.name} exited before ${url} was ready: ${child.stderrTail().trim()}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await response.body?.cancel();
+      if (response.status === 200) return;
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await sleep(100);
+  }
+  throw new Error(`${url} not ready within ${timeoutMs} ms (${last}): ${child.stderrTail().trim()}`);
+}
+
+/**
+ * Roles in the `switchboard up` tree. One process doing both (today's `up`) cannot be split; if
+ * `up` ever runs them as separate processes, a command line naming the backend marks that side.
+ */
+function gatewayRole(tree: readonly { pid: number; command: string }[]) {
+  return (_pid: number, command: string): Role => {
+    if (tree.length === 1) return 'gateway+backend';
+    return /backend/.test(command) && !/\bup\b/.test(command) ? 'backend' : 'gateway';
+  };
+}
+
+function gatewayScenario(cliMain: string): Scenario {
+  return {
+    name: 'gateway',
+    kind: 'offload',
+    description:
+      'Switchboard offload: `switchboard up --stage dev --host 127.0.0.1` (gateway + sample backend), ' +
+      'route $default two-way, SWITCHBOARD_LOG_LEVEL=warn',
+    async start(options = {}) {
+      if (!existsSync(cliMain)) {
+        throw new Error(`${cliMain} does not exist: build the CLI first (npx tsc -b)`);
+      }
+      const [port = 0, adminPort = 0, backendPort = 0] = await freePorts(3);
+      const child = startNode(
+        'switchboard up',
+        [
+          cliMain,
+          'up',
+          '--port',
+          String(port),
+          '--admin-port',
+          String(adminPort),
+          '--backend-port',
+          String(backendPort),
+          '--stage',
+          'dev',
+          '--host',
+          '127.0.0.1',
+        ],
+        { cwd: repoRoot, env: { ...process.env, SWITCHBOARD_LOG_LEVEL: 'warn' }, cpus: options.cpus },
+      );
+      try {
+        await waitReady(`http://127.0.0.1:${adminPort}/readyz`, child, START_TIMEOUT_MS);
+        await waitReady(`http://127.0.0.1:${backendPort}/readyz`, child, START_TIMEOUT_MS);
+      } catch (error) {
+        await stopChild(child);
+        throw error;
+      }
+      return {
+        url: `ws://127.0.0.1:${port}/dev`,
+        processes: () => {
+          const tree = processTree(child.pid).map((pid) => ({ pid, command: commandLine(pid) }));
+          const role = gatewayRole(tree);
+          return tree.map(({ pid, command }) => ({ pid, command, role: role(pid, command) }));
+        },
+        stop: () => stopChild(child, 10_000),
+      };
+    },
+  };
+}
+
+/** The gateway's YAML for the split scenario: loopback only, the sample backend's routes. */
+function splitConfig(port: number, adminPort: number, backendPort: number): string {
+  const backend = `http://127.0.0.1:${backendPort}`;
+  return [
+    '# Written by bench/src/scenarios.ts for the gateway-split scenario; removed when it stops.',
+    `listen: { host: 127.0.0.1, port: ${port} }`,
+    `admin: { port: ${adminPort} }`,
+    'api: { stages: [dev] }',
+    'routes:',
+    '  $connect: { integration: connect }',
+    '  $disconnect: { integration: disconnect }',
+    '  $default: { integration: message, twoWay: true }',
+    'integrations:',
+    `  connect: { uri: ${backend}/connect }`,
+    `  disconnect: { uri: ${backend}/disconnect }`,
+    `  message: { uri: ${backend}/message }`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * The same offload path as `gateway`, with the gateway and the sample backend in two processes
+ * (`switchboard gateway` and `switchboard backend`), so the gateway's own CPU can be told apart.
+ */
+function gatewaySplitScenario(cliMain: string): Scenario {
+  return {
+    name: 'gateway-split',
+    kind: 'offload',
+    description:
+      '`switchboard backend` + `switchboard gateway --config` (same routes as `up`) as two processes, ' +
+      'so gateway and backend CPU are measured apart; SWITCHBOARD_LOG_LEVEL=warn',
+    async start(options = {}) {
+      if (!existsSync(cliMain)) {
+        throw new Error(`${cliMain} does not exist: build the CLI first (npx tsc -b)`);
+      }
+      const [port = 0, adminPort = 0, backendPort = 0] = await freePorts(3);
+      const env = { ...process.env, SWITCHBOARD_LOG_LEVEL: 'warn' };
+      const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+      const configFile = join(dir, 'switchboard.yml');
+      writeFileSync(configFile, splitConfig(port, adminPort, backendPort));
+      const backend = startNode(
+        'switchboard backend',
+        [cliMain, 'backend', '--port', String(backendPort), '--host', '127.0.0.1'],
+        { cwd: repoRoot, env, cpus: options.cpus },
+      );
+      let gateway: Child | undefined;
+      const stop = async (): Promise<void> => {
+        if (gateway !== undefined) await stopChild(gateway, 10_000);
+        await stopChild(backend, 10_000);
+        rmSync(dir, { recursive: true, force: true });
+      };
+      try {
+        await waitReady(`http://127.0.0.1:${backendPort}/readyz`, backend, START_TIMEOUT_MS);
+        gateway = startNode('switchboard gateway', [cliMain, 'gateway', '--config', configFile], {
+          cwd: repoRoot,
+          env,
+          cpus: options.cpus,
+        });
+        await waitReady(`http://127.0.0.1:${adminPort}/readyz`, gateway, START_TIMEOUT_MS);
+      } catch (error) {
+        await stop();
+        throw error;
+      }
+      const gatewayChild = gateway;
+      return {
+        url: `ws://127.0.0.1:${port}/dev`,
+        processes: () => [...treeOf(gatewayChild, () => 'gateway'), ...treeOf(backend, () => 'backend')],
+        stop,
+      };
+    },
+  };
+}
+
+export interface ScenarioOptions {
+  /** Entry point of the `switchboard` CLI to benchmark. @default packages/cli/dist/main.js of this checkout */
+  readonly cliMain?: string;
+}
+
+export function createScenarios(options: ScenarioOptions = {}): Readonly<Record<ScenarioName, Scenario>> {
+  const cliMain = options.cliMain ?? defaultCliMain;
+  return { direct, gateway: gatewayScenario(cliMain), 'gateway-split': gatewaySplitScenario(cliMain) };
+}

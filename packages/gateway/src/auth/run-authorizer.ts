@@ -1,0 +1,67 @@
+/**
+ * The authorizer step of `$connect`: runs the route's authorizer on a pending connection and turns
+ * its outcome into what the upgrade answers (401, 403, 500 with AWS's bodies), or records the
+ * authorizer context on the pending connection (it becomes `Connection.authorizer`).
+ */
+import { newId } from '../connections/ids.js';
+import type { ConnectOutcome, PendingConnection } from '../events/connect.js';
+import type { GatewayContext } from '../events/gateway-context.js';
+import type { IntegrationEvent } from '../integrations/integration-event.js';
+import { CONNECT } from '../routing/router.js';
+import type { AuthorizeOutcome, ConnectAuthorizer } from './connect-authorizer.js';
+
+const BODIES: Readonly<Record<401 | 403 | 500, Buffer>> = {
+  401: Buffer.from('{"message":"Unauthorized"}'),
+  403: Buffer.from('{"message":"Forbidden"}'),
+  500: Buffer.from('{"message":"Internal server error"}'),
+};
+
+/** Accepted (with the subprotocol the authorizer wants echoed, if any) or the refusal to answer with. */
+export type AuthorizerStep =
+  | { readonly accepted: true; readonly protocol: string | undefined }
+  | Extract<ConnectOutcome, { accepted: false }>;
+
+export async function runAuthorizer(
+  ctx: GatewayContext,
+  authorizer: ConnectAuthorizer,
+  pending: PendingConnection,
+): Promise<AuthorizerStep> {
+  const event: IntegrationEvent = {
+    eventType: 'CONNECT',
+    routeKey: CONNECT,
+    connectionId: pending.id,
+    stage: pending.stage,
+    connectedAt: pending.connectedAt,
+    handshake: pending.handshake,
+    requestId: (pending.requestId ??= newId()),
+    requestTimeEpoch: pending.connectedAt,
+    managementUrl: ctx.managementUrl(pending.stage),
+  };
+  let outcome: AuthorizeOutcome;
+  try {
+    outcome = await authorizer.authorize(event);
+  } catch (error) {
+    // Authorizers answer failures as outcomes; this is a bug, answered as an authorizer error.
+    outcome = {
+      allowed: false,
+      status: 500,
+      code: 'SWB_ERR_AUTHORIZER_FAILED',
+      reason: `unexpected failure: ${(error as Error).message}`,
+    };
+  }
+  if (outcome.allowed) {
+    if (outcome.authorizer !== undefined) pending.authorizer = outcome.authorizer;
+    return { accepted: true, protocol: outcome.protocol };
+  }
+  const level = outcome.status === 500 ? 'warn' : 'info';
+  ctx.logger[level](
+    { connectionId: pending.id, status: outcome.status, code: outcome.code, reason: outcome.reason },
+    '$connect refused by the authorizer',
+  );
+  return {
+    accepted: false,
+    status: outcome.status,
+    body: BODIES[outcome.status],
+    contentType: 'application/json',
+  };
+}

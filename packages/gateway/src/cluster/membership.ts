@@ -1,0 +1,169 @@
+/**
+ * Cluster membership by heartbeat: every node publishes `{tag, nodeId, figures}` on the `members`
+ * topic each `heartbeatMs`, and counts a peer alive until `leaseMs` passes without one. A node that
+ * stops gracefully says so at once. Heartbeats also carry each node's figures (open connections and
+ * message rate per stage), so every node knows the cluster's.
+ */
+import type { Logger } from 'pino';
+import type { StageFigures } from '../figures/figures.js';
+import type { BusSubscription, ClusterBus } from './cluster-bus.js';
+
+export const MEMBERS_TOPIC = 'members';
+
+/** What a node reports about itself in each heartbeat: its own figures of every stage. */
+export interface NodeFigures {
+  readonly stages: readonly StageFigures[];
+}
+
+export interface PeerView {
+  readonly tag: string;
+  readonly nodeId: string;
+  /** Epoch ms of the last heartbeat heard (or sent, for this node). */
+  readonly lastSeen: number;
+  readonly figures: NodeFigures;
+}
+
+interface Heartbeat {
+  readonly tag: string;
+  readonly nodeId: string;
+  readonly leaving?: boolean;
+  readonly figures: NodeFigures;
+}
+
+export interface MembershipOptions {
+  readonly tag: string;
+  readonly nodeId: string;
+  readonly heartbeatMs: number;
+  readonly leaseMs: number;
+  readonly figures: () => NodeFigures;
+  readonly logger: Logger;
+  /** Called after each heartbeat heard from a peer. */
+  readonly onPeerChange?: () => void;
+}
+
+interface Peer {
+  nodeId: string;
+  lastSeen: number;
+  figures: NodeFigures;
+  left: boolean;
+}
+
+export class Membership {
+  readonly #bus: ClusterBus;
+  readonly #options: MembershipOptions;
+  readonly #peers = new Map<string, Peer>();
+  #subscription: BusSubscription | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  /** Epoch ms since which the bus has been available without a break; undefined while down. */
+  #availableSince: number | undefined;
+
+  constructor(bus: ClusterBus, options: MembershipOptions) {
+    this.#bus = bus;
+    this.#options = options;
+    this.#availableSince = bus.available ? Date.now() : undefined;
+    bus.onAvailability((available) => {
+      this.#availableSince = available ? Date.now() : undefined;
+      if (available) void this.beat();
+    });
+  }
+
+  async start(): Promise<void> {
+    this.#subscription = await this.#bus.subscribe(MEMBERS_TOPIC, (payload) => {
+      this.#receive(payload);
+    });
+    await this.beat();
+    this.#timer = setInterval(() => {
+      void this.beat();
+      this.#prune();
+    }, this.#options.heartbeatMs);
+    this.#timer.unref();
+  }
+
+  /** Publishes this node's heartbeat now; a bus outage just skips it. */
+  beat(leaving = false): Promise<void> {
+    const heartbeat: Heartbeat = {
+      tag: this.#options.tag,
+      nodeId: this.#options.nodeId,
+      figures: this.#options.figures(),
+      ...(leaving ? { leaving } : {}),
+    };
+    return this.#bus.publish(MEMBERS_TOPIC, Buffer.from(JSON.stringify(heartbeat))).catch(() => undefined);
+  }
+
+  /** True when `tag`'s last heartbeat is younger than the lease. */
+  isAlive(tag: string): boolean {
+    const peer = this.#peers.get(tag);
+    return peer !== undefined && !peer.left && Date.now() - peer.lastSeen < this.#options.leaseMs;
+  }
+
+  /**
+   * True when this node can tell for sure that `tag` is gone: it said so, or the bus has been up for
+   * a whole lease and no heartbeat came from it in that time.
+   */
+  isGone(tag: string): boolean {
+    const peer = this.#peers.get(tag);
+    if (peer?.left === true) return true;
+    const since = this.#availableSince;
+    if (since === undefined || Date.now() - since < this.#options.leaseMs) return false;
+    return peer === undefined || Date.now() - peer.lastSeen >= this.#options.leaseMs;
+  }
+
+  /** True when `tag` has been heard since the bus last came back, so its subscriptions are live. */
+  heardSinceRecovery(tag: string): boolean {
+    const peer = this.#peers.get(tag);
+    return peer !== undefined && this.#availableSince !== undefined && peer.lastSeen >= this.#availableSince;
+  }
+
+  /** Live peers, not counting this node. */
+  peerTags(): string[] {
+    return [...this.#peers.keys()].filter((tag) => tag !== this.#options.tag && this.isAlive(tag));
+  }
+
+  /** Every live node, this one included, with its last figures. */
+  nodes(): PeerView[] {
+    const views: PeerView[] = [];
+    for (const [tag, peer] of this.#peers) {
+      if (tag === this.#options.tag || !this.isAlive(tag)) continue;
+      views.push({ tag, nodeId: peer.nodeId, lastSeen: peer.lastSeen, figures: peer.figures });
+    }
+    return views;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    // Awaited, so that the bus carries it before it disconnects: peers answer 410 at once.
+    await this.beat(true);
+    await this.#subscription?.unsubscribe();
+  }
+
+  #receive(payload: Buffer): void {
+    let heartbeat: Heartbeat;
+    try {
+      heartbeat = JSON.parse(payload.toString()) as Heartbeat;
+    } catch {
+      return;
+    }
+    if (typeof heartbeat.tag !== 'string' || heartbeat.tag === this.#options.tag) return;
+    const now = Date.now();
+    const previous = this.#peers.get(heartbeat.tag);
+    if (previous === undefined && heartbeat.leaving !== true)
+      this.#options.logger.info({ node: heartbeat.nodeId, tag: heartbeat.tag }, 'cluster node joined');
+    if (heartbeat.leaving === true)
+      this.#options.logger.info({ node: heartbeat.nodeId, tag: heartbeat.tag }, 'cluster node left');
+    this.#peers.set(heartbeat.tag, {
+      nodeId: heartbeat.nodeId,
+      lastSeen: now,
+      figures: Array.isArray((heartbeat.figures as Partial<NodeFigures> | undefined)?.stages)
+        ? heartbeat.figures
+        : { stages: [] },
+      left: heartbeat.leaving === true,
+    });
+    this.#options.onPeerChange?.();
+  }
+
+  /** Forgets peers silent for 20 leases; an unknown tag then counts as gone as well. */
+  #prune(): void {
+    const horizon = Date.now() - 20 * this.#options.leaseMs;
+    for (const [tag, peer] of this.#peers) if (peer.lastSeen < horizon) this.#peers.delete(tag);
+  }
+}

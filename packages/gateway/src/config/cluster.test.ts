@@ -1,0 +1,17 @@
+// Unit tests: the cluster section's defaults and its cross-field checks.
+import { describe, expect, it } from 'vitest';
+import { clusterSchema } from './cluster.js';
+
+describe('cluster config', () => {
+  it('defaults to one process on the embedded bus with a 15 s lease', () => {
+    const cluster = clusterSchema.parse(undefined);
+    expect(cluster).toMatchObject({ bus: 'embedded', workers: 1, leaseMs: 15_000 });
+  });
+
+  it('refuses a heartbeat slower than the lease, and accepts workers on any bus', () => {
+    expect(clusterSchema.parse({ workers: 4 }).workers).toBe(4);
+    const heartbeat = clusterSchema.safeParse({ heartbeatMs: 5000, leaseMs: 1000 });
+    expect(heartbeat.error?.issues[0]?.path).toEqual(['heartbeatMs']);
+    expect(clusterSchema.parse({ bus: 'redis', workers: 4 }).workers).toBe(4);
+  });
+});

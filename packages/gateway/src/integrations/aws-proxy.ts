@@ -1,0 +1,162 @@
+/**
+ * The AWS_PROXY integration: the event of aws-websocket-api.md 2.4 goes either to a local Lambda
+ * handler (run isolated by the LambdaRunner) or, for Lambda-style backends behind HTTP, as the JSON
+ * body of a POST. The `{statusCode, headers, body}` result becomes the integration response.
+ * @see docs/lambda.md
+ */
+import { newTraceId } from '../connections/ids.js';
+import { GatewayError } from '../errors.js';
+import type { LambdaFunctionSpec } from '../lambda/lambda-function.js';
+import type { LambdaRunner } from '../lambda/lambda-runner.js';
+import { awsProxyEvent } from './aws-proxy-event.js';
+import { classifyBackendError } from './backend-errors.js';
+import type { ApiIdentity, Integration, IntegrationEvent, IntegrationResponse } from './integration-event.js';
+import type { BackendPools } from './pools.js';
+
+/** Where the event goes: a local function, or an HTTP endpoint that answers like one. */
+export type AwsProxyTarget =
+  | { readonly kind: 'function'; readonly fn: LambdaFunctionSpec; readonly runner: LambdaRunner }
+  | { readonly kind: 'http'; readonly uri: string; readonly pools: BackendPools };
+
+export interface AwsProxyOptions {
+  readonly api: ApiIdentity;
+  /** Integration timeout (TimeoutInMillis): past it the client gets `Endpoint request timed out`. */
+  readonly timeoutMs: number;
+  /** Largest response (and result `body`) accepted. */
+  readonly maxResponseBytes: number;
+}
+
+export class AwsProxyIntegration implements Integration {
+  readonly #target: AwsProxyTarget;
+  readonly #options: AwsProxyOptions;
+
+  constructor(target: AwsProxyTarget, options: AwsProxyOptions) {
+    this.#target = target;
+    this.#options = options;
+  }
+
+  async invoke(event: IntegrationEvent): Promise<IntegrationResponse> {
+    const lambdaEvent = awsProxyEvent(event, this.#options.api, newTraceId(event.requestTimeEpoch));
+    const result =
+      this.#target.kind === 'function'
+        ? await this.#invokeFunction(this.#target, lambdaEvent)
+        : await this.#post(this.#target, lambdaEvent);
+    const response = proxyResponse(result, this.#describe());
+    if (response.body.length > this.#options.maxResponseBytes) throw new GatewayError('SWB_ERR_BACKEND_BAD_RESPONSE', `${this.#describe()} returned a body of more than ${this.#options.maxResponseBytes} bytes`);
+    return response;
+  }
+
+  async close(): Promise<void> {
+    // The runner and the pools are shared and closed by their owner.
+  }
+
+  #describe(): string {
+    return this.#target.kind === 'function'
+      ? `function ${this.#target.fn.name}`
+      : `endpoint ${this.#target.uri}`;
+  }
+
+  async #invokeFunction(
+    target: Extract<AwsProxyTarget, { kind: 'function' }>,
+    lambdaEvent: unknown,
+  ): Promise<unknown> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new GatewayError(
+              'SWB_ERR_BACKEND_TIMEOUT',
+              `function ${target.fn.name} did not answer within the integration timeout of ${this.#options.timeoutMs} ms`,
+            ),
+          ),
+        this.#options.timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([target.runner.invoke(target.fn, lambdaEvent), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #post(target: Extract<AwsProxyTarget, { kind: 'http' }>, lambdaEvent: unknown): Promise<unknown> {
+    const url = new URL(target.uri);
+    const body = JSON.stringify(lambdaEvent);
+    try {
+      const response = await target.pools.get(url.origin).request({
+        origin: url.origin,
+        method: 'POST',
+        path: url.pathname + url.search,
+        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+        body,
+        headersTimeout: this.#options.timeoutMs,
+        bodyTimeout: this.#options.timeoutMs,
+      });
+      const text = await response.body.text();
+      if (Buffer.byteLength(text) > this.#options.maxResponseBytes)
+        throw new GatewayError(
+          'SWB_ERR_BACKEND_BAD_RESPONSE',
+          `endpoint ${target.uri} answered with more than ${this.#options.maxResponseBytes} bytes`,
+        );
+      if (response.statusCode < 200 || response.statusCode >= 300) {
+        throw new GatewayError(
+          'SWB_ERR_BACKEND_BAD_RESPONSE',
+          `endpoint ${target.uri} answered ${response.statusCode}: an AWS_PROXY endpoint reports failures in the result, as a function does`,
+        );
+      }
+      if (text.trim() === '') return null;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (error) {
+        throw new GatewayError(
+          'SWB_ERR_BACKEND_BAD_RESPONSE',
+          `endpoint ${target.uri} answered with a body that is not JSON`,
+          { cause: error },
+        );
+      }
+    } catch (error) {
+      throw classifyBackendError(error, target.uri, this.#options.timeoutMs);
+    }
+  }
+}
+
+/**
+ * A Lambda proxy result as an integration response: `{statusCode, headers, multiValueHeaders, body,
+ * isBase64Encoded}`. Nothing (`null`) is a 200 with no body; anything else that is not such an
+ * object, a non-string body or a bad status is a malformed result (the `Internal server error` frame).
+ */
+export function proxyResponse(result: unknown, source: string): IntegrationResponse {
+  if (result === null || result === undefined) return { status: 200, headers: {}, body: Buffer.alloc(0) };
+  if (typeof result !== 'object' || Array.isArray(result))
+    throw malformed(source, 'the result is not an object');
+  const { statusCode, headers, multiValueHeaders, body, isBase64Encoded } = result as Record<string, unknown>;
+  const status =
+    statusCode === undefined ? 200 : typeof statusCode === 'string' ? Number(statusCode) : statusCode;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599)
+    throw malformed(source, 'statusCode is not an HTTP status');
+  if (body !== undefined && body !== null && typeof body !== 'string')
+    throw malformed(source, 'body is not a string');
+  const out: Record<string, string | string[]> = {};
+  if (multiValueHeaders !== null && typeof multiValueHeaders === 'object') {
+    for (const [name, values] of Object.entries(multiValueHeaders))
+      if (Array.isArray(values)) out[name.toLowerCase()] = values.map(String);
+  }
+  if (headers !== null && typeof headers === 'object') {
+    for (const [name, value] of Object.entries(headers))
+      if (value !== undefined && value !== null) out[name.toLowerCase()] = String(value);
+  }
+  const text = typeof body === 'string' ? body : '';
+  return {
+    status,
+    headers: out,
+    body: isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text),
+  };
+}
+
+function malformed(source: string, why: string): GatewayError {
+  return new GatewayError(
+    'SWB_ERR_BACKEND_BAD_RESPONSE',
+    `${source} returned a malformed Lambda proxy result: ${why}`,
+  );
+}

@@ -1,0 +1,221 @@
+/**
+ * The upstreams of one integration: round-robin over those in rotation, ejection and probing,
+ * DNS re-resolution on a schedule, and the safe retry of requests that were never delivered,
+ * within the integration timeout. Every retry, ejection and return is published on diagnostics
+ * channels. http-proxy.ts shapes each request; this module only decides where it goes.
+ * @see docs/backends.md
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Dispatcher } from 'undici';
+import type { UpstreamConfig } from '../../config/upstream.js';
+import { channels } from '../../diagnostics.js';
+import { GatewayError } from '../../errors.js';
+import { needsResolution, resolveAddresses, unresolved } from './address-resolver.js';
+import { requestTracked, type DeliveryState } from './delivery.js';
+import { isDrainingResponse, undeliveredError, type UndeliveredReason } from './never-delivered.js';
+import { Upstream, type UpstreamAddress } from './upstream.js';
+
+/** One request, as http-proxy.ts shaped it; the set adds origin, Host and timeouts. */
+export interface UpstreamRequest {
+  readonly method: Dispatcher.HttpMethod;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body: Buffer | null;
+}
+
+export interface UpstreamSetOptions {
+  /** Integration name, for diagnostics. */
+  readonly integration: string;
+  /** Configured origins (`http://host:port`), in order. */
+  readonly origins: readonly string[];
+  readonly settings: UpstreamConfig;
+}
+
+/** A configured origin and the upstreams it resolved to. */
+interface Target {
+  readonly origin: string;
+  upstreams: Upstream[];
+}
+
+export class UpstreamSet {
+  readonly #integration: string;
+  readonly #settings: UpstreamConfig;
+  readonly #targets: Target[];
+  /** Every upstream of every target, in a stable order. */
+  #all: Upstream[] = [];
+  #next = 0;
+  readonly #timers: NodeJS.Timeout[] = [];
+  #probing = false;
+  #closed = false;
+
+  constructor(options: UpstreamSetOptions) {
+    this.#integration = options.integration;
+    this.#settings = options.settings;
+    const pool = { maxConnectionAgeMs: options.settings.maxConnectionAgeMs, maxRequestsPerConnection: options.settings.maxRequestsPerConnection };
+    this.#targets = options.origins.map((origin) => ({ origin, upstreams: [new Upstream(unresolved(origin), pool)] }));
+    this.#rebuild();
+    const probe = setInterval(() => void this.#probeEjected(), options.settings.probeIntervalMs);
+    probe.unref();
+    this.#timers.push(probe);
+    if (options.settings.dnsRefreshMs > 0 && this.#targets.some((t) => needsResolution(t.origin))) {
+      void this.#refreshDns();
+      const dns = setInterval(() => void this.#refreshDns(), options.settings.dnsRefreshMs);
+      dns.unref();
+      this.#timers.push(dns);
+    }
+  }
+
+  /** The upstreams now known, for tests and diagnostics. */
+  get upstreams(): readonly Upstream[] {
+    return this.#all;
+  }
+
+  /**
+   * Sends the request to the next upstream in rotation. When it was never delivered, the upstream
+   * is ejected and the request goes to another one (or, once all were tried, to the next after a
+   * short backoff) until `timeoutMs` runs out. A request that may have been processed is never resent.
+   */
+  async request(request: UpstreamRequest, timeoutMs: number): Promise<Dispatcher.ResponseData> {
+    const deadline = Date.now() + timeoutMs;
+    const tried = new Set<Upstream>();
+    let backoff = this.#settings.retry.backoffMs;
+    for (let attempt = 1; ; attempt += 1) {
+      const upstream = this.#pick(tried);
+      tried.add(upstream);
+      const remaining = deadline - Date.now();
+      const state: DeliveryState = { sent: false };
+      let reason: UndeliveredReason | undefined;
+      let failure: unknown;
+      try {
+        const response = await requestTracked(
+          upstream.dispatcher(),
+          {
+            origin: upstream.origin,
+            method: request.method,
+            path: request.path,
+            headers: upstream.hostHeader === undefined ? request.headers : { ...request.headers, host: upstream.hostHeader },
+            body: request.body,
+            ...(upstream.resetEachRequest ? { reset: true } : {}),
+            headersTimeout: Math.max(1, remaining),
+            bodyTimeout: timeoutMs,
+          },
+          state,
+        );
+        if (!isDrainingResponse(response.statusCode, response.headers)) {
+          if (upstream.succeeded()) this.#publishReturn(upstream);
+          return response;
+        }
+        await response.body.dump();
+        reason = 'draining';
+        failure = new GatewayError('SWB_ERR_BACKEND_UNREACHABLE', `backend ${upstream.origin} is draining (503)`);
+      } catch (error) {
+        reason = undeliveredError(error);
+        if (reason === undefined) {
+          if (upstream.failed(this.#settings.ejectAfterFailures)) this.#publishEjection(upstream, 'failures');
+          throw error;
+        }
+        failure = error;
+      }
+      if (upstream.eject()) this.#publishEjection(upstream, reason);
+      if (!this.#settings.retry.enabled || this.#closed) throw failure;
+      // Every upstream tried once already: wait a little before going round again.
+      if (this.#untried(tried) === undefined) {
+        const wait = Math.min(backoff, this.#settings.retry.maxBackoffMs, deadline - Date.now());
+        backoff *= 2;
+        tried.clear();
+        if (wait > 0) await sleep(wait);
+      }
+      if (Date.now() >= deadline) throw failure;
+      channels.upstreamRetry.publish({ integration: this.#integration, attempt, origin: upstream.origin, reason });
+    }
+  }
+
+  /** Stops timers and closes every pool once its requests finish. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const timer of this.#timers) clearInterval(timer);
+    await Promise.all(this.#all.map((u) => u.close()));
+  }
+
+  /** Stops timers and aborts every pool. */
+  async destroy(): Promise<void> {
+    this.#closed = true;
+    for (const timer of this.#timers) clearInterval(timer);
+    await Promise.all(this.#all.map((u) => u.destroy()));
+  }
+
+  /** The next upstream in rotation not yet tried; else any not tried; else the next of all. */
+  #pick(tried: ReadonlySet<Upstream>): Upstream {
+    const all = this.#all;
+    const count = all.length;
+    for (let i = 0; i < count; i += 1) {
+      const candidate = all[(this.#next + i) % count];
+      if (candidate !== undefined && !candidate.ejected && !tried.has(candidate)) {
+        this.#next = (this.#next + i + 1) % count;
+        return candidate;
+      }
+    }
+    // Nothing healthy is left to try: send to an ejected upstream rather than fail, since a
+    // replica may be back before its probe notices (a single replica restarting).
+    const untried = this.#untried(tried);
+    const chosen = untried ?? all[this.#next % count];
+    this.#next = (this.#next + 1) % count;
+    if (chosen === undefined) throw new GatewayError('SWB_ERR_BACKEND_UNREACHABLE', `integration ${this.#integration} has no upstream`);
+    return chosen;
+  }
+
+  #untried(tried: ReadonlySet<Upstream>): Upstream | undefined {
+    return this.#all.find((u) => !tried.has(u));
+  }
+
+  #rebuild(): void {
+    this.#all = this.#targets.flatMap((t) => t.upstreams);
+  }
+
+  async #probeEjected(): Promise<void> {
+    if (this.#probing || this.#closed) return;
+    this.#probing = true;
+    try {
+      const timeout = Math.max(100, Math.min(this.#settings.probeIntervalMs, 2_000));
+      await Promise.all(
+        this.#all
+          .filter((u) => u.ejected)
+          .map(async (u) => {
+            if ((await u.probe(this.#settings.probePath, timeout)) && !this.#closed && u.ejected && u.succeeded()) this.#publishReturn(u);
+          }),
+      );
+    } finally {
+      this.#probing = false;
+    }
+  }
+
+  async #refreshDns(): Promise<void> {
+    const pool = { maxConnectionAgeMs: this.#settings.maxConnectionAgeMs, maxRequestsPerConnection: this.#settings.maxRequestsPerConnection };
+    const retired: Upstream[] = [];
+    for (const target of this.#targets) {
+      if (!needsResolution(target.origin)) continue;
+      let addresses: UpstreamAddress[];
+      try {
+        addresses = await resolveAddresses(target.origin);
+      } catch {
+        continue; // DNS is down: keep the upstreams we have.
+      }
+      if (this.#closed || addresses.length === 0) return;
+      const known = new Map(target.upstreams.map((u) => [u.origin, u]));
+      const next = addresses.map((address) => known.get(address.origin) ?? new Upstream(address, pool));
+      for (const upstream of target.upstreams) if (!next.includes(upstream)) retired.push(upstream);
+      target.upstreams = next;
+    }
+    this.#rebuild();
+    // Gone from DNS: finish what is in flight there, then close.
+    await Promise.all(retired.map((u) => u.close()));
+  }
+
+  #publishEjection(upstream: Upstream, reason: UndeliveredReason | 'failures'): void {
+    if (channels.upstreamEjection.hasSubscribers) channels.upstreamEjection.publish({ integration: this.#integration, origin: upstream.origin, reason });
+  }
+
+  #publishReturn(upstream: Upstream): void {
+    if (channels.upstreamReturn.hasSubscribers) channels.upstreamReturn.publish({ integration: this.#integration, origin: upstream.origin });
+  }
+}

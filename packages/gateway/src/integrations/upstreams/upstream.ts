@@ -1,0 +1,113 @@
+/**
+ * One upstream: an address a backend listens on, with its recycling pool and its health. It is
+ * ejected at once when it refuses or says it is draining, or after consecutive failures, and it
+ * comes back when a probe (or a request sent while every upstream was ejected) succeeds.
+ */
+import { connect } from 'node:net';
+import type { Dispatcher } from 'undici';
+import { RecyclingPool, type RecyclingPoolOptions } from './recycling-pool.js';
+
+export interface UpstreamAddress {
+  /** `http://ADDRESS:PORT` the pool connects to. */
+  readonly origin: string;
+  /** The Host header to send, when it differs from the origin's (a resolved hostname). */
+  readonly hostHeader?: string;
+  /** TLS server name for an address resolved from a hostname. */
+  readonly servername?: string;
+}
+
+export class Upstream {
+  readonly origin: string;
+  readonly hostHeader: string | undefined;
+  readonly #pool: RecyclingPool;
+  #failures = 0;
+  #ejected = false;
+
+  constructor(address: UpstreamAddress, pool: Omit<RecyclingPoolOptions, 'servername'>) {
+    this.origin = address.origin;
+    this.hostHeader = address.hostHeader;
+    this.#pool = new RecyclingPool(address.origin, { ...pool, ...(address.servername === undefined ? {} : { servername: address.servername }) });
+  }
+
+  get ejected(): boolean {
+    return this.#ejected;
+  }
+
+  /** True when each request must close its connection after it. */
+  get resetEachRequest(): boolean {
+    return this.#pool.resetEachRequest;
+  }
+
+  dispatcher(): Dispatcher {
+    return this.#pool.current();
+  }
+
+  /** Ejects; true when it was in rotation until now. */
+  eject(): boolean {
+    const was = !this.#ejected;
+    this.#ejected = true;
+    this.#failures = 0;
+    return was;
+  }
+
+  /** Counts a failure that may have been processed; true when this ejected the upstream. */
+  failed(ejectAfter: number): boolean {
+    this.#failures += 1;
+    return this.#failures >= ejectAfter ? this.eject() : false;
+  }
+
+  /** A success: clears failures; true when it brought an ejected upstream back. */
+  succeeded(): boolean {
+    this.#failures = 0;
+    const was = this.#ejected;
+    this.#ejected = false;
+    return was;
+  }
+
+  /** One probe: GET `path` answered 2xx, or without a path, a TCP connect that opens. */
+  async probe(path: string | undefined, timeoutMs: number): Promise<boolean> {
+    if (path === undefined) return tcpProbe(new URL(this.origin), timeoutMs);
+    try {
+      const response = await this.dispatcher().request({
+        origin: this.origin,
+        method: 'GET',
+        path,
+        headers: this.hostHeader === undefined ? {} : { host: this.hostHeader },
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      await response.body.dump();
+      return response.statusCode >= 200 && response.statusCode < 300;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.#pool.close();
+  }
+
+  destroy(): Promise<void> {
+    return this.#pool.destroy();
+  }
+}
+
+function tcpProbe(url: URL, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const socket = connect({ host, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) });
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => {
+      done(false);
+    });
+    socket.once('connect', () => {
+      done(true);
+    });
+    socket.once('error', () => {
+      done(false);
+    });
+  });
+}

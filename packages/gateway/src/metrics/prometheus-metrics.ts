@@ -1,0 +1,214 @@
+/**
+ * The gateway's Prometheus metrics: prom-client counters and a histogram fed by the
+ * `node:diagnostics_channel` channels of `diagnostics.ts`, plus gauges read from the node's figures
+ * when scraped. Names mirror CloudWatch's API Gateway metrics in Prometheus style. The core never
+ * imports this module's dependency; it only publishes events.
+ */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { channels } from '../diagnostics.js';
+import type { StageFigures } from '../figures/figures.js';
+
+/** The node-local figures the gauges read at scrape time. */
+export interface NodeFiguresSource {
+  readAllNow(): readonly StageFigures[];
+}
+
+/** Integration latency buckets, in seconds: 1 ms to 30 s (AWS's 29 s integration limit). */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+interface MessageEvent {
+  readonly stage: string;
+  readonly routeKey: string;
+}
+interface MessageOutEvent {
+  readonly stage: string;
+  readonly source: string;
+}
+interface IntegrationResponseEvent {
+  readonly routeKey: string;
+  readonly stage: string;
+  readonly status: number;
+  readonly latencyMs: number;
+}
+interface IntegrationErrorEvent {
+  readonly routeKey: string;
+  readonly stage: string;
+  readonly code: string;
+  readonly latencyMs: number;
+}
+interface StageCodeEvent {
+  readonly stage: string;
+  readonly code?: string;
+}
+interface UpstreamEvent {
+  readonly integration?: string;
+}
+
+/** Caches prom-client label children by a joined key, so the per-message path does no label hashing. */
+class Children<T> {
+  readonly #cache = new Map<string, T>();
+  readonly #make: (labels: readonly string[]) => T;
+  constructor(make: (labels: readonly string[]) => T) {
+    this.#make = make;
+  }
+  get(...labels: string[]): T {
+    const key = labels.join('\u0000');
+    let child = this.#cache.get(key);
+    if (child === undefined) {
+      child = this.#make(labels);
+      this.#cache.set(key, child);
+    }
+    return child;
+  }
+}
+
+export class PrometheusMetrics {
+  /** The prom-client registry of this gateway (not the global default one). */
+  readonly registry = new Registry();
+  readonly #subscriptions: [name: string | symbol, handler: (message: unknown) => void][] = [];
+  #closed = false;
+
+  constructor(figures: NodeFiguresSource) {
+    const registers = [this.registry];
+    const connectCount = new Counter({
+      name: 'switchboard_connect_count_total',
+      help: '$connect requests (CloudWatch ConnectCount), accepted or not.',
+      labelNames: ['stage'],
+      registers,
+    });
+    const messageCount = new Counter({
+      name: 'switchboard_message_count_total',
+      help: 'Messages from clients (direction="in", by route) and to clients (direction="out", by source: reply, push, error) (CloudWatch MessageCount).',
+      labelNames: ['stage', 'direction', 'route', 'source'],
+      registers,
+    });
+    const integrationError = new Counter({
+      name: 'switchboard_integration_error_total',
+      help: 'Integration answers with a 4XX or 5XX status (CloudWatch IntegrationError).',
+      labelNames: ['stage', 'route', 'status'],
+      registers,
+    });
+    const executionError = new Counter({
+      name: 'switchboard_execution_error_total',
+      help: 'Integration calls that failed without an answer: timeout, refused, bad response (CloudWatch ExecutionError).',
+      labelNames: ['stage', 'route', 'code'],
+      registers,
+    });
+    const clientError = new Counter({
+      name: 'switchboard_client_error_total',
+      help: 'Requests refused by the gateway before any integration was called (CloudWatch ClientError).',
+      labelNames: ['stage', 'code'],
+      registers,
+    });
+    const latency = new Histogram({
+      name: 'switchboard_integration_latency_seconds',
+      help: 'Time from sending a request to the integration to its answer or failure (CloudWatch IntegrationLatency).',
+      labelNames: ['stage', 'route'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    const retries = new Counter({
+      name: 'switchboard_upstream_retries_total',
+      help: 'Backend calls retried by the upstream pool.',
+      labelNames: ['integration'],
+      registers,
+    });
+    const ejections = new Counter({
+      name: 'switchboard_upstream_ejections_total',
+      help: 'Backend origins ejected from their pool.',
+      labelNames: ['integration'],
+      registers,
+    });
+    const returns = new Counter({
+      name: 'switchboard_upstream_returns_total',
+      help: 'Ejected backend origins back in rotation after a successful probe.',
+      labelNames: ['integration'],
+      registers,
+    });
+    new Gauge({
+      name: 'switchboard_open_connections',
+      help: 'Open client connections on this node, by stage.',
+      labelNames: ['stage'],
+      registers,
+      collect() {
+        for (const stage of figures.readAllNow()) this.set({ stage: stage.stage }, stage.connections);
+      },
+    });
+    new Gauge({
+      name: 'switchboard_messages_per_second',
+      help: 'Client messages per second on this node, by stage, averaged over scaler.windowMs.',
+      labelNames: ['stage'],
+      registers,
+      collect() {
+        for (const stage of figures.readAllNow()) this.set({ stage: stage.stage }, stage.messagesPerSecond);
+      },
+    });
+
+    const connects = new Children(([stage = '']) => connectCount.labels(stage));
+    const messagesIn = new Children(([stage = '', route = '']) =>
+      messageCount.labels(stage, 'in', route, 'client'),
+    );
+    const messagesOut = new Children(([stage = '', source = '']) =>
+      messageCount.labels(stage, 'out', '', source),
+    );
+    const latencies = new Children(([stage = '', route = '']) => latency.labels(stage, route));
+
+    this.#on(channels.connectRequest.name, (message) => {
+      const event = message as StageCodeEvent;
+      connects.get(event.stage).inc();
+    });
+    this.#on(channels.messageIn.name, (message) => {
+      const event = message as MessageEvent;
+      messagesIn.get(event.stage, event.routeKey).inc();
+    });
+    this.#on(channels.messageOut.name, (message) => {
+      const event = message as MessageOutEvent;
+      messagesOut.get(event.stage, event.source).inc();
+    });
+    this.#on(channels.integrationResponse.name, (message) => {
+      const event = message as IntegrationResponseEvent;
+      latencies.get(event.stage, event.routeKey).observe(event.latencyMs / 1000);
+      if (event.status >= 400)
+        integrationError.labels(event.stage, event.routeKey, String(event.status)).inc();
+    });
+    this.#on(channels.integrationError.name, (message) => {
+      const event = message as IntegrationErrorEvent;
+      latencies.get(event.stage, event.routeKey).observe(event.latencyMs / 1000);
+      executionError.labels(event.stage, event.routeKey, event.code).inc();
+    });
+    this.#on(channels.clientError.name, (message) => {
+      const event = message as StageCodeEvent;
+      clientError.labels(event.stage, event.code ?? 'unknown').inc();
+    });
+    this.#on(channels.upstreamRetry.name, (message) => {
+      const event = message as UpstreamEvent;
+      retries.labels(event.integration ?? 'unknown').inc();
+    });
+    this.#on(channels.upstreamEjection.name, (message) => {
+      const event = message as UpstreamEvent;
+      ejections.labels(event.integration ?? 'unknown').inc();
+    });
+    this.#on(channels.upstreamReturn.name, (message) => {
+      const event = message as UpstreamEvent;
+      returns.labels(event.integration ?? 'unknown').inc();
+    });
+  }
+
+  /** The exposition text and its content type. */
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  /** Unsubscribes from every channel. Safe to call twice. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const [name, handler] of this.#subscriptions) unsubscribe(name, handler);
+  }
+
+  #on(name: string | symbol, handler: (message: unknown) => void): void {
+    subscribe(name, handler);
+    this.#subscriptions.push([name, handler]);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Throttling end to end: a message over its route's or stage's bucket gets the documented
+ * `Too Many Requests` frame and never reaches the backend (the connection stays open), and a new
+ * connection over `throttling.connectionsPerSecond` gets HTTP 429 on the upgrade. The rates are
+ * tiny so that no refill can happen within the test.
+ */
+import { describe, expect, it } from 'vitest';
+import { startTestBackend } from '../helpers/backend.js';
+import { connectClient, refusedStatus } from '../helpers/client.js';
+import { routesTo, startTestGateway } from '../helpers/gateway.js';
+
+const THROTTLE_FRAME =
+  /^\{"message": "Too Many Requests", "connectionId":"([A-Za-z0-9_-]{15}=)", "requestId":"[A-Za-z0-9_-]{15}="\}$/;
+
+describe('message throttling', () => {
+  it('sends the throttle frame once the route bucket is empty, per route, without calling the backend', async () => {
+    await using backend = await startTestBackend((request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end(
+        request.path.startsWith('/message') || request.path.startsWith('/chat') ? request.body : '',
+      );
+    });
+    await using gateway = await startTestGateway({
+      ...routesTo(backend.url, { chat: { path: '/chat', twoWay: true } }),
+      throttling: {
+        messages: { rateLimit: 0.001, burstLimit: 2 },
+        routes: { chat: { rateLimit: 0.001, burstLimit: 1 } },
+      },
+    });
+    await using client = await connectClient(gateway.url());
+    client.send('one');
+    expect(await client.next()).toBe('one');
+    client.send('two');
+    expect(await client.next()).toBe('two');
+    client.send('three');
+    const frame = await client.next();
+    expect(frame).toMatch(THROTTLE_FRAME);
+    expect(THROTTLE_FRAME.exec(frame)?.[1]).toBe(
+      String((await backend.next('/connect')).headers['x-switchboard-connection-id']),
+    );
+
+    // The chat route has its own bucket of 1.
+    client.send('{"action":"chat","n":1}');
+    expect(await client.next()).toBe('{"action":"chat","n":1}');
+    client.send('{"action":"chat","n":2}');
+    expect(await client.next()).toMatch(THROTTLE_FRAME);
+
+    expect(
+      backend.requests.filter((r) => r.path.startsWith('/message')).map((r) => r.body.toString()),
+    ).toEqual(['one', 'two']);
+    expect(backend.requests.filter((r) => r.path.startsWith('/chat'))).toHaveLength(1);
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
+  });
+});
+
+describe('connection throttling', () => {
+  it('answers 429 to upgrades over the new-connection rate', async () => {
+    await using backend = await startTestBackend();
+    await using gateway = await startTestGateway({
+      ...routesTo(backend.url),
+      throttling: { connectionsPerSecond: 0.001, connectionBurst: 2 },
+    });
+    await using first = await connectClient(gateway.url());
+    await using second = await connectClient(gateway.url());
+    expect(await refusedStatus(gateway.url())).toEqual({
+      status: 429,
+      body: '{"message":"Too Many Requests"}',
+    });
+    expect(backend.requests.filter((r) => r.path.startsWith('/connect'))).toHaveLength(2);
+    expect([first.ws.readyState, second.ws.readyState]).toEqual([first.ws.OPEN, second.ws.OPEN]);
+  });
+});
