@@ -30,10 +30,26 @@ const START_TIMEOUT_MS = 30_000;
 
 async function startNodes(bus: 'redis' | 'nats', count: number): Promise<Node[]> {
   const prefix = `swbbench-${process.pid}`;
-  const sets = [`cluster.bus=${bus}`, `cluster.prefix=${prefix}`, 'cluster.heartbeatMs=500', 'log.level=warn', 'shutdown.drainMs=0', 'throttling.connectionsPerSecond=0'];
+  const sets = [
+    `cluster.bus=${bus}`,
+    `cluster.prefix=${prefix}`,
+    'cluster.heartbeatMs=500',
+    'log.level=warn',
+    'shutdown.drainMs=0',
+    'throttling.connectionsPerSecond=0',
+    'security.maxConnectionsPerIp=0',
+  ];
   return Promise.all(
     Array.from({ length: count }, async (_, n) => {
-      const child = startNode(`gateway node ${n}`, [defaultCliMain, 'gateway', '--port', '0', '--admin-port', '0', ...sets.flatMap((set) => ['--set', set])]);
+      const child = startNode(`gateway node ${n}`, [
+        defaultCliMain,
+        'gateway',
+        '--port',
+        '0',
+        '--admin-port',
+        '0',
+        ...sets.flatMap((set) => ['--set', set]),
+      ]);
       // Both lines come in one write: listen for both before awaiting either.
       const [[, clientUrl], [, endpoint]] = await Promise.all([
         waitForLine(child, /^ {2}clients\s+(ws:\/\/\S+)$/, START_TIMEOUT_MS),
@@ -50,7 +66,12 @@ interface BenchClient {
 }
 
 /** Opens `count` clients to `url`, `parallel` handshakes at a time. */
-async function openClients(url: string, count: number, onMessage: (client: BenchClient) => void, parallel = 200): Promise<BenchClient[]> {
+async function openClients(
+  url: string,
+  count: number,
+  onMessage: (client: BenchClient) => void,
+  parallel = 200,
+): Promise<BenchClient[]> {
   const clients: BenchClient[] = [];
   let next = 0;
   const worker = async () => {
@@ -82,10 +103,14 @@ async function listIds(endpoint: string): Promise<string[]> {
 
 function post(agent: Agent, url: URL, body: Buffer): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-length': String(body.length) } }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { 'content-length': String(body.length) } },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -97,7 +122,12 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** Closed-loop pushes with `concurrency` requests in flight for `seconds`, over the ids round-robin. */
-async function pushLoad(endpoint: string, ids: readonly string[], seconds: number, concurrency: number): Promise<PushFigures> {
+async function pushLoad(
+  endpoint: string,
+  ids: readonly string[],
+  seconds: number,
+  concurrency: number,
+): Promise<PushFigures> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const body = Buffer.alloc(64, 'x');
   const latencies: number[] = [];
@@ -118,7 +148,12 @@ async function pushLoad(endpoint: string, ids: readonly string[], seconds: numbe
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { pushesPerSecond: latencies.length / elapsed, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), failures };
+  return {
+    pushesPerSecond: latencies.length / elapsed,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    failures,
+  };
 }
 
 async function main(): Promise<void> {
@@ -139,7 +174,9 @@ async function main(): Promise<void> {
   guardChildren();
   const nodes = await startNodes(bus, 3);
   const [a, b] = nodes as [Node, Node, Node];
-  process.stdout.write(`cluster bench: 3 gateway processes on ${bus}, ${concurrency} pushes in flight, ${seconds} s per run\n`);
+  process.stdout.write(
+    `cluster bench: 3 gateway processes on ${bus}, ${concurrency} pushes in flight, ${seconds} s per run\n`,
+  );
 
   // 1. Push: 100 connections on node A, pushed through A (same node) and through B (cross-node).
   const pushClients = await openClients(a.clientUrl, 100, () => undefined);
@@ -157,7 +194,11 @@ async function main(): Promise<void> {
     if (--pending === 0) allReceived();
   };
   const perNode = Math.ceil(total / nodes.length);
-  const clients = (await Promise.all(nodes.map((node, n) => openClients(node.clientUrl, Math.min(perNode, total - n * perNode), onMessage)))).flat();
+  const clients = (
+    await Promise.all(
+      nodes.map((node, n) => openClients(node.clientUrl, Math.min(perNode, total - n * perNode), onMessage)),
+    )
+  ).flat();
   const answerMs: number[] = [];
   const deliveredMs: number[] = [];
   let reached = 0;
@@ -196,7 +237,9 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error: unknown) => {
-  process.stderr.write(`cluster bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `cluster bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   await stopAllChildren();
   process.exit(1);
 });

@@ -52,11 +52,16 @@ function parseSettings(argv: readonly string[]): Settings | null {
   if (values.help) return null;
   const number = (name: string, text: string): number => {
     const value = Number(text);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, got ${JSON.stringify(text)}`);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new Error(`--${name} must be a positive number, got ${JSON.stringify(text)}`);
     return value;
   };
-  if (values.store !== 'sqlite' && values.store !== 'redis') throw new Error(`--store must be sqlite or redis, got ${JSON.stringify(values.store)}`);
-  const stamp = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+  if (values.store !== 'sqlite' && values.store !== 'redis')
+    throw new Error(`--store must be sqlite or redis, got ${JSON.stringify(values.store)}`);
+  const stamp = new Date()
+    .toISOString()
+    .replace(/:/g, '-')
+    .replace(/\.\d+Z$/, 'Z');
   return {
     connections: Math.round(number('connections', values.connections)),
     phaseMs: number('phase', values.phase) * 1000,
@@ -70,7 +75,9 @@ function parseSettings(argv: readonly string[]): Settings | null {
 const children = new Set<ChildProcess>();
 
 function stopAll(): void {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined)
+      process.kill(child.pid, 'SIGKILL');
 }
 
 async function freePort(): Promise<number> {
@@ -84,7 +91,10 @@ async function freePort(): Promise<number> {
 
 /** Starts a child and resolves once its stdout matches `ready`. */
 async function start(args: string[], ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SWITCHBOARD_LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SWITCHBOARD_LOG_LEVEL: 'warn' },
+  });
   children.add(child);
   child.once('exit', () => children.delete(child));
   let stderr = '';
@@ -95,7 +105,9 @@ async function start(args: string[], ready: RegExp): Promise<ChildProcess> {
       stdout += chunk.toString();
       if (ready.test(stdout)) resolveReady();
     });
-    child.once('exit', (code) => reject(new Error(`${args[0] ?? ''} exited with ${String(code)} before it was ready: ${stderr}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${args[0] ?? ''} exited with ${String(code)} before it was ready: ${stderr}`)),
+    );
   });
   return child;
 }
@@ -139,7 +151,12 @@ interface Totals {
 }
 
 /** A closed-loop client; each reply must be `name-k [#n]`, n counting up by one. */
-async function client(url: string, name: string, totals: Totals, running: () => boolean): Promise<() => Promise<void>> {
+async function client(
+  url: string,
+  name: string,
+  totals: Totals,
+  running: () => boolean,
+): Promise<() => Promise<void>> {
   const ws = new WebSocket(url);
   await new Promise<void>((done, reject) => {
     ws.once('open', () => done());
@@ -162,7 +179,11 @@ async function client(url: string, name: string, totals: Totals, running: () => 
     const reply = data.toString();
     const match = /^(.*) \[#(\d+)\]$/.exec(reply);
     const n = match === null ? undefined : Number(match[2]);
-    if (match?.[1] === `${name}-${String(k)}` && n !== undefined && (count === undefined || n === count + 1)) {
+    if (
+      match?.[1] === `${name}-${String(k)}` &&
+      n !== undefined &&
+      (count === undefined || n === count + 1)
+    ) {
       totals.answered += 1;
       totals.samples.push({ at: now, rttMs: now - sentAt });
       count = n;
@@ -195,20 +216,44 @@ async function main(): Promise<void> {
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'swb-bench-rolling-'));
-  const storeArgs = settings.store === 'sqlite' ? ['--store', 'sqlite', '--sqlite-path', join(dir, 'sessions.db')] : ['--store', 'redis'];
-  const backendArgs = (port: number): string[] => [backendMain, '--port', String(port), '--drain-delay-ms', String(settings.drainDelayMs), '--log-level', 'warn', ...storeArgs];
+  const storeArgs =
+    settings.store === 'sqlite'
+      ? ['--store', 'sqlite', '--sqlite-path', join(dir, 'sessions.db')]
+      : ['--store', 'redis'];
+  const backendArgs = (port: number): string[] => [
+    backendMain,
+    '--port',
+    String(port),
+    '--drain-delay-ms',
+    String(settings.drainDelayMs),
+    '--log-level',
+    'warn',
+    ...storeArgs,
+  ];
   try {
     const ports = [await freePort(), await freePort()];
     const [clientPort, adminPort] = [await freePort(), await freePort()];
-    const replicas = await Promise.all(ports.map((port) => start(backendArgs(port), /sample backend listening on/)));
+    const replicas = await Promise.all(
+      ports.map((port) => start(backendArgs(port), /sample backend listening on/)),
+    );
     const configFile = join(dir, 'gateway.yml');
     writeFileSync(configFile, gatewayConfig(clientPort, adminPort, ports));
     await start([cliMain, 'gateway', '--config', configFile], /Switchboard is running/);
 
-    const totals: Totals = { answered: 0, failures: 0, disconnects: 0, failureSample: undefined, samples: [] };
+    const totals: Totals = {
+      answered: 0,
+      failures: 0,
+      disconnects: 0,
+      failureSample: undefined,
+      samples: [],
+    };
     let running = true;
     const url = `ws://127.0.0.1:${String(clientPort)}/dev`;
-    const stops = await Promise.all(Array.from({ length: settings.connections }, (_, i) => client(url, `c${String(i)}`, totals, () => running)));
+    const stops = await Promise.all(
+      Array.from({ length: settings.connections }, (_, i) =>
+        client(url, `c${String(i)}`, totals, () => running),
+      ),
+    );
     const windows: { from: number; to: number }[] = [];
     const t0 = performance.now();
 

@@ -257,6 +257,23 @@ describe.skipIf(kubectl === undefined && !ci)(
           };
           for (const scaledObject of ofKind(objects, 'ScaledObject')) {
             named(objects, 'Deployment', at(scaledObject, 'spec.scaleTargetRef.name') as string);
+            if (at(scaledObject, 'spec.minReplicaCount') === 0) {
+              // Only the external scaler sees `$connect` attempts, which is what brings a backend back from zero.
+              const triggers = at(scaledObject, 'spec.triggers') as {
+                type: string;
+                metadata: Record<string, string>;
+              }[];
+              const wakes = triggers.some(
+                (t) =>
+                  t.type === 'external-push' &&
+                  (t.metadata.metric ?? 'connections') === 'connections' &&
+                  Number(t.metadata.activationTargetValue ?? '0') === 0,
+              );
+              expect(
+                wakes,
+                `${scaledObject.metadata.name}: minReplicaCount 0 needs an external-push connections trigger`,
+              ).toBe(true);
+            }
             for (const trigger of at(scaledObject, 'spec.triggers') as {
               type: string;
               metadata: Record<string, string>;

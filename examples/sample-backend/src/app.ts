@@ -107,12 +107,33 @@ export function buildSampleBackend(options: SampleBackendOptions = {}): SampleBa
   let closed: Promise<void> | undefined;
 
   const endpoints = new Map<string, Endpoint>([
-    ['/connect', { methods: ['POST'], readBody: true, refusedWhileDraining: true, handle: (event) => handleConnect(event, logger) }],
+    [
+      '/connect',
+      {
+        methods: ['POST'],
+        readBody: true,
+        refusedWhileDraining: true,
+        handle: (event) => handleConnect(event, logger),
+      },
+    ],
     [
       '/disconnect',
-      { methods: ['POST'], readBody: true, refusedWhileDraining: true, handle: (event) => handleDisconnect(event, sessions, logger) },
+      {
+        methods: ['POST'],
+        readBody: true,
+        refusedWhileDraining: true,
+        handle: (event) => handleDisconnect(event, sessions, logger),
+      },
     ],
-    ['/message', { methods: ['POST'], readBody: true, refusedWhileDraining: true, handle: (event) => handleMessage(event, sessions, logger) }],
+    [
+      '/message',
+      {
+        methods: ['POST'],
+        readBody: true,
+        refusedWhileDraining: true,
+        handle: (event) => handleMessage(event, sessions, logger),
+      },
+    ],
     [
       '/later',
       {

@@ -17,15 +17,27 @@ describe('parseCliArgs', () => {
 
   it('picks the session store from flags, then the environment', () => {
     expect(parseCliArgs(['--store', 'memory']).store).toEqual({ kind: 'memory' });
-    expect(parseCliArgs(['--store', 'sqlite', '--sqlite-path', '/tmp/x.db']).store).toEqual({ kind: 'sqlite', path: '/tmp/x.db' });
-    expect(parseCliArgs([], { SESSION_STORE: 'redis', REDIS_URL: 'redis://r:6380' }).store).toEqual({ kind: 'redis', url: 'redis://r:6380' });
-    expect(parseCliArgs(['--store', 'dynamodb', '--dynamodb-endpoint', 'http://127.0.0.1:8000'], { DYNAMODB_TABLE: 't' }).store).toEqual({
+    expect(parseCliArgs(['--store', 'sqlite', '--sqlite-path', '/tmp/x.db']).store).toEqual({
+      kind: 'sqlite',
+      path: '/tmp/x.db',
+    });
+    expect(parseCliArgs([], { SESSION_STORE: 'redis', REDIS_URL: 'redis://r:6380' }).store).toEqual({
+      kind: 'redis',
+      url: 'redis://r:6380',
+    });
+    expect(
+      parseCliArgs(['--store', 'dynamodb', '--dynamodb-endpoint', 'http://127.0.0.1:8000'], {
+        DYNAMODB_TABLE: 't',
+      }).store,
+    ).toEqual({
       kind: 'dynamodb',
       table: 't',
       createTable: true,
       endpoint: 'http://127.0.0.1:8000',
     });
-    expect(() => parseCliArgs(['--store', 'mongo'])).toThrow(/--store must be one of memory, sqlite, redis, dynamodb, got "mongo"/);
+    expect(() => parseCliArgs(['--store', 'mongo'])).toThrow(
+      /--store must be one of memory, sqlite, redis, dynamodb, got "mongo"/,
+    );
     expect(() => parseCliArgs(['--session-ttl-s', '0'])).toThrow(/--session-ttl-s must be an integer from 1/);
   });
 

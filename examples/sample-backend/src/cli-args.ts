@@ -6,7 +6,11 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sessionStoreKinds, type SessionStoreConfig, type SessionStoreKind } from '@switchboard/session-store';
+import {
+  sessionStoreKinds,
+  type SessionStoreConfig,
+  type SessionStoreKind,
+} from '@switchboard/session-store';
 import type { LogLevel } from './logger.js';
 import { DEFAULT_SESSION_TTL_SECONDS } from './sessions.js';
 
@@ -42,7 +46,10 @@ export const usage = `Usage: node examples/sample-backend/dist/main.js [options]
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 /** Parses argv (without `node` and the script). Throws a TypeError naming the bad flag. */
-export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliOptions {
+export function parseCliArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): CliOptions {
   const { values } = parseArgs({
     args: [...argv],
     strict: true,
@@ -78,16 +85,26 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
 }
 
 function storeConfig(
-  values: { store?: string | undefined; 'sqlite-path'?: string | undefined; 'redis-url'?: string | undefined; 'dynamodb-table'?: string | undefined; 'dynamodb-endpoint'?: string | undefined },
+  values: {
+    store?: string | undefined;
+    'sqlite-path'?: string | undefined;
+    'redis-url'?: string | undefined;
+    'dynamodb-table'?: string | undefined;
+    'dynamodb-endpoint'?: string | undefined;
+  },
   env: Readonly<Record<string, string | undefined>>,
 ): SessionStoreConfig {
   const kind = values.store ?? env.SESSION_STORE ?? 'sqlite';
-  if (!sessionStoreKinds.includes(kind as SessionStoreKind)) throw new TypeError(`--store must be one of ${sessionStoreKinds.join(', ')}, got "${kind}"`);
+  if (!sessionStoreKinds.includes(kind as SessionStoreKind))
+    throw new TypeError(`--store must be one of ${sessionStoreKinds.join(', ')}, got "${kind}"`);
   switch (kind as SessionStoreKind) {
     case 'memory':
       return { kind: 'memory' };
     case 'sqlite':
-      return { kind: 'sqlite', path: values['sqlite-path'] ?? env.SESSION_SQLITE_PATH ?? DEFAULT_SQLITE_PATH };
+      return {
+        kind: 'sqlite',
+        path: values['sqlite-path'] ?? env.SESSION_SQLITE_PATH ?? DEFAULT_SQLITE_PATH,
+      };
     case 'redis':
       return { kind: 'redis', url: values['redis-url'] ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379' };
     case 'dynamodb': {

@@ -19,7 +19,11 @@ export function decodeReason(value: string | undefined): string | undefined {
   }
 }
 
-export async function handleDisconnect(event: BackendEvent, sessions: Sessions, logger: Logger): Promise<Reply> {
+export async function handleDisconnect(
+  event: BackendEvent,
+  sessions: Sessions,
+  logger: Logger,
+): Promise<Reply> {
   const connectionId = connectionIdOf(event.headers);
   const statusCode = headerValue(event.headers, contextHeaders.disconnectStatusCode);
   let sessionDeleted: boolean | undefined;
@@ -27,7 +31,10 @@ export async function handleDisconnect(event: BackendEvent, sessions: Sessions, 
     try {
       sessionDeleted = await sessions.forget(connectionId);
     } catch (error) {
-      logger.warn({ connectionId, err: error }, 'disconnect: the session could not be deleted; its TTL will expire it');
+      logger.warn(
+        { connectionId, err: error },
+        'disconnect: the session could not be deleted; its TTL will expire it',
+      );
     }
   }
   logger.info(

@@ -8,5 +8,9 @@ import { drainingHeader, drainingStatus } from '@switchboard/protocol';
 import { jsonReply, type Reply } from './reply.js';
 
 export function drainingReply(): Reply {
-  return jsonReply(drainingStatus, { message: 'draining: send this request to another replica' }, { [drainingHeader]: '1', 'cache-control': 'no-store' });
+  return jsonReply(
+    drainingStatus,
+    { message: 'draining: send this request to another replica' },
+    { [drainingHeader]: '1', 'cache-control': 'no-store' },
+  );
 }

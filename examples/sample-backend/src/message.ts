@@ -14,9 +14,11 @@ export async function handleMessage(event: BackendEvent, sessions: Sessions, log
   const binary = headerValue(event.headers, contextHeaders.binary) !== undefined;
   const connectionId = connectionIdOf(event.headers);
   logger.debug({ connectionId, bytes: event.body.length, binary }, 'message');
-  if (binary) return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: event.body };
+  if (binary)
+    return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: event.body };
   // Called directly, without a gateway's connection id: a plain echo, with no session.
-  if (connectionId === undefined) return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: event.body };
+  if (connectionId === undefined)
+    return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: event.body };
   let count: number;
   try {
     count = await sessions.countMessage(connectionId);
@@ -24,7 +26,10 @@ export async function handleMessage(event: BackendEvent, sessions: Sessions, log
     const code = (error as { code?: unknown }).code;
     logger.error({ connectionId, err: error }, 'session store failed');
     // No drain header: the gateway must not resend this, and the client sees the reason as a frame.
-    return jsonReply(503, { message: `session store unavailable: ${(error as Error).message}`, code: typeof code === 'string' ? code : 'SWB_ERR_SESSION_STORE_UNAVAILABLE' });
+    return jsonReply(503, {
+      message: `session store unavailable: ${(error as Error).message}`,
+      code: typeof code === 'string' ? code : 'SWB_ERR_SESSION_STORE_UNAVAILABLE',
+    });
   }
   return {
     status: 200,

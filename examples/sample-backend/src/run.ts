@@ -33,8 +33,11 @@ export interface RunSampleBackendOptions extends SampleBackendOptions {
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /** Opens the configured store, creating the folder of a SQLite file; default SQLite at DEFAULT_SQLITE_PATH. */
-export async function openSessionStore(config: SessionStoreConfig = { kind: 'sqlite', path: DEFAULT_SQLITE_PATH }): Promise<SessionStore> {
-  if (config.kind === 'sqlite' && config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
+export async function openSessionStore(
+  config: SessionStoreConfig = { kind: 'sqlite', path: DEFAULT_SQLITE_PATH },
+): Promise<SessionStore> {
+  if (config.kind === 'sqlite' && config.path !== ':memory:')
+    mkdirSync(dirname(config.path), { recursive: true });
   return createSessionStore(config);
 }
 
@@ -44,7 +47,10 @@ export async function runSampleBackend(options: RunSampleBackendOptions): Promis
   const sessionStore = options.sessionStore ?? (await openSessionStore(options.store));
   const backend = buildSampleBackend({ ...options, sessionStore, logger });
   const { url } = await backend.listen(options.port, options.host);
-  logger.info({ url, sessionStore: sessionStore instanceof Promise ? 'given' : sessionStore.kind }, 'sample backend listening');
+  logger.info(
+    { url, sessionStore: sessionStore instanceof Promise ? 'given' : sessionStore.kind },
+    'sample backend listening',
+  );
 
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {

@@ -32,9 +32,17 @@ export class Sessions {
   async countMessage(connectionId: string): Promise<number> {
     const store = await this.#store;
     const now = Date.now();
-    const { session } = await store.create<ConnectionSession>(connectionId, { messages: 0, firstSeen: now, lastSeen: now }, this.#ttlSeconds);
+    const { session } = await store.create<ConnectionSession>(
+      connectionId,
+      { messages: 0, firstSeen: now, lastSeen: now },
+      this.#ttlSeconds,
+    );
     const messages = session.data.messages + 1;
-    const updated = await store.update<ConnectionSession>(connectionId, { messages, lastSeen: now }, this.#ttlSeconds);
+    const updated = await store.update<ConnectionSession>(
+      connectionId,
+      { messages, lastSeen: now },
+      this.#ttlSeconds,
+    );
     // Deleted between the two calls (a $disconnect raced this message): count it anyway.
     return updated?.data.messages ?? messages;
   }

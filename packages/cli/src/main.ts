@@ -5,6 +5,12 @@
 import { createRequire } from 'node:module';
 import { GatewayError } from '@switchboard/gateway';
 import { backend, backendHelp } from './commands/backend.js';
+import { broadcast, broadcastHelp } from './commands/broadcast.js';
+import { config, configHelp } from './commands/config.js';
+import { deleteConnection, deleteHelp } from './commands/delete.js';
+import { get, getHelp } from './commands/get.js';
+import { list, listHelp } from './commands/list.js';
+import { send, sendHelp } from './commands/send.js';
 import { gateway, gatewayHelp } from './commands/gateway.js';
 import { importHelp, importTemplate } from './commands/import.js';
 import { up, upHelp } from './commands/up.js';
@@ -19,6 +25,12 @@ Commands:
   gateway    the gateway alone: switchboard gateway --config FILE
   backend    the sample backend alone
   import     print the Switchboard YAML of a CloudFormation or SAM template
+  config     config validate --config FILE: check a configuration
+  send       send a message to a connection (management API)
+  get        describe a connection
+  delete     disconnect a connection
+  list       list open connections
+  broadcast  send a message to every connection of a stage
   help CMD   help for one command
 
 Options:
@@ -31,18 +43,28 @@ Examples:
   switchboard backend --port 3000
   switchboard gateway --config template.yml --param StageName=dev
   switchboard import template.yml > switchboard.yml
+  switchboard config validate --config switchboard.yml
+  switchboard list --endpoint http://127.0.0.1:8081/dev
+  switchboard send --endpoint http://127.0.0.1:8081/dev CONNECTION_ID 'hello'
 
-Exit codes: 0 ok, 1 failure, 2 usage error, 78 invalid configuration.
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 connection gone, 4 refused (403),
+69 gateway unreachable, 78 invalid configuration.
 `;
 
 const commands: Record<
   string,
-  { run: (argv: readonly string[], env: NodeJS.ProcessEnv) => Promise<void>; help: string }
+  { run: (argv: readonly string[], env: NodeJS.ProcessEnv) => Promise<unknown>; help: string }
 > = {
   up: { run: up, help: upHelp },
   gateway: { run: gateway, help: gatewayHelp },
   backend: { run: (argv) => backend(argv), help: backendHelp },
   import: { run: (argv) => importTemplate(argv), help: importHelp },
+  config: { run: config, help: configHelp },
+  send: { run: send, help: sendHelp },
+  get: { run: get, help: getHelp },
+  delete: { run: deleteConnection, help: deleteHelp },
+  list: { run: list, help: listHelp },
+  broadcast: { run: broadcast, help: broadcastHelp },
 };
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -63,8 +85,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const command = commands[name];
   if (command === undefined)
     throw new GatewayError('SWB_ERR_CLI_USAGE', `unknown command "${name}"; run switchboard --help`);
-  await command.run(rest, process.env);
-  return exitCodes.ok;
+  // A command resolves with its exit code when it is not 0 (`config validate`), else with nothing.
+  const code = await command.run(rest, process.env);
+  return typeof code === 'number' ? code : exitCodes.ok;
 }
 
 main(process.argv.slice(2)).then(

@@ -1,10 +1,11 @@
 /**
  * Command-line errors and exit codes. Exit codes: 0 success, 1 runtime failure, 2 usage error
- * (unknown command or flag, bad value), 78 configuration or template invalid or unreadable (EX_CONFIG).
+ * (unknown command or flag, bad value), 3 connection gone, 4 refused by the management API (403),
+ * 69 gateway unreachable (EX_UNAVAILABLE), 78 configuration or template invalid or unreadable (EX_CONFIG).
  */
 import { GatewayError } from '@switchboard/gateway';
 
-export const exitCodes = { ok: 0, failure: 1, usage: 2, config: 78 } as const;
+export const exitCodes = { ok: 0, failure: 1, usage: 2, gone: 3, refused: 4, unreachable: 69, config: 78 } as const;
 
 /** Runs a `parseArgs` call; its errors become SWB_ERR_CLI_USAGE naming the command. */
 export function parseFlags<T>(command: string, parse: () => T): T {
@@ -45,6 +46,10 @@ export function exitCodeFor(error: unknown): number {
     if (error.code === 'SWB_ERR_CLI_USAGE') return exitCodes.usage;
     if (error.code === 'SWB_ERR_CONFIG_INVALID' || error.code === 'SWB_ERR_CONFIG_UNREADABLE' || error.code === 'SWB_ERR_TEMPLATE_INVALID' || error.code === 'SWB_ERR_LAMBDA_HANDLER')
       return exitCodes.config;
+    // Management commands: the gateway's answer decides.
+    if (error.code === 'SWB_ERR_CONNECTION_GONE') return exitCodes.gone;
+    if (error.code === 'SWB_ERR_MANAGEMENT_AUTH' || error.code === 'SWB_ERR_STAGE_NOT_FOUND') return exitCodes.refused;
+    if (error.code === 'SWB_ERR_CLI_REQUEST') return exitCodes.unreachable;
   }
   return exitCodes.failure;
 }

@@ -35,6 +35,7 @@ import { parseManagementPath } from './management/management-path.js';
 import { ManagementApi } from './management/management-api.js';
 import { Router } from './routing/router.js';
 import { createClientServer } from './transport/client-server.js';
+import { assertAdminNotExposed } from './security/admin-exposure.js';
 
 export interface GatewayDeps {
   readonly logger: Logger;
@@ -71,6 +72,7 @@ export interface Gateway {
 
 export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
   const { logger } = deps;
+  assertAdminNotExposed(config);
   // TLS material and the edge features first: they are what can fail on a bad configuration, before anything subscribes or listens.
   let clientPort = config.listen.port;
   let managementBase: string | undefined = config.admin.publicUrl?.replace(/\/+$/, '');
@@ -92,7 +94,7 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
   const connectionIds = new TaggedIds(clusterTag);
   const groups = new GroupIndex();
   const clusterFigures =
-    config.cluster.bus === 'embedded' ? undefined : new ClusterFigures(() => signals.localFigures, () => clusterNode.peers(), config.scaler.windowMs);
+    config.cluster.bus === 'embedded' && config.cluster.workers === 1 ? undefined : new ClusterFigures(() => signals.localFigures, () => clusterNode.peers(), config.scaler.windowMs);
   const signals = createScalingSignals({ config, registry, logger, ...(clusterFigures === undefined ? {} : { figures: clusterFigures }) });
   const { figures } = signals;
   const pools = new BackendPools();

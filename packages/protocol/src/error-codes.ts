@@ -18,6 +18,7 @@ export const errorCodes = {
   SWB_ERR_CONFIG_UNREADABLE: { status: 500, summary: 'The configuration file could not be read or is not valid YAML.' },
   SWB_ERR_LISTEN: { status: 500, summary: 'A listener could not bind its address (port in use, no permission, unknown host).' },
   SWB_ERR_CLI_USAGE: { status: 400, summary: 'The command line has an unknown command, flag or a bad value.' },
+  SWB_ERR_CLI_REQUEST: { status: 502, summary: 'A CLI management command could not reach the gateway, or got an answer it could not use.' },
   SWB_ERR_STAGE_NOT_FOUND: { status: 403, summary: 'The request names a stage that the gateway does not serve.' },
   SWB_ERR_DRAINING: { status: 503, closeCode: 1001, summary: 'The gateway is shutting down and accepts no new connections.' },
   SWB_ERR_CONNECT_REJECTED: { status: 403, summary: 'The $connect integration answered with a non-2xx status, so the handshake was refused with that status.' },
@@ -55,6 +56,11 @@ export const errorCodes = {
   SWB_ERR_FIGURES_UNAVAILABLE: { status: 503, summary: 'The scaling figures (connections, message rate) could not be read, e.g. cluster-wide figures while the cluster bus is down.' },
   SWB_ERR_SESSION_STORE_UNAVAILABLE: { status: 503, summary: 'A session store (SQLite, Redis, DynamoDB) could not be opened or reached; the call may be retried.' },
   SWB_ERR_SESSION_STORE_INVALID: { status: 400, summary: 'A session store call had a bad argument (empty id, TTL not above 0, data not a JSON object); nothing was written.' },
+  SWB_ERR_ADMIN_EXPOSED: { status: 500, summary: 'The admin listener would bind a non-loopback address with admin.auth.mode "off": the gateway refuses to start.' },
+  SWB_ERR_ORIGIN_NOT_ALLOWED: { status: 403, summary: 'A browser upgrade came from an Origin that security.allowedOrigins does not list.' },
+  SWB_ERR_TOO_MANY_CONNECTIONS: { status: 429, summary: 'One client IP address already holds security.maxConnectionsPerIp connections.' },
+  SWB_ERR_SEND_BUFFER_FULL: { status: 429, summary: "A push found the client's send buffer above backpressure.highWaterBytes (LimitExceededException); nothing was sent." },
+  SWB_ERR_SLOW_CONSUMER: { status: 429, closeCode: 1013, summary: "A client's send buffer grew above backpressure.maxBufferedBytes: the connection is closed with 1013." },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof errorCodes;

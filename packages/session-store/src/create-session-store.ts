@@ -40,7 +40,9 @@ export async function createSessionStore(config: SessionStoreConfig): Promise<Se
     }
     default: {
       const unknown: never = config;
-      throw new TypeError(`unknown session store kind "${String((unknown as { kind: unknown }).kind)}"; expected one of ${sessionStoreKinds.join(', ')}`);
+      throw new TypeError(
+        `unknown session store kind "${String((unknown as { kind: unknown }).kind)}"; expected one of ${sessionStoreKinds.join(', ')}`,
+      );
     }
   }
 }

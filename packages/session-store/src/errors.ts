@@ -20,5 +20,9 @@ export class SessionStoreError extends Error {
 export function unavailable(kind: string, operation: string, error: unknown): SessionStoreError {
   if (error instanceof SessionStoreError) return error;
   const reason = error instanceof Error ? error.message : String(error);
-  return new SessionStoreError('SWB_ERR_SESSION_STORE_UNAVAILABLE', `${kind} session store: ${operation} failed: ${reason}`, { cause: error });
+  return new SessionStoreError(
+    'SWB_ERR_SESSION_STORE_UNAVAILABLE',
+    `${kind} session store: ${operation} failed: ${reason}`,
+    { cause: error },
+  );
 }

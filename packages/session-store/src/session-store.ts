@@ -60,7 +60,11 @@ export interface SessionStore {
    * Merges `patch` into a live session's data (top-level keys) atomically; with `ttlSeconds` the
    * TTL restarts from now, else it is kept. Undefined when there is no live session.
    */
-  update<T extends SessionData = SessionData>(id: string, patch: Partial<T>, ttlSeconds?: number): Promise<Session<T> | undefined>;
+  update<T extends SessionData = SessionData>(
+    id: string,
+    patch: Partial<T>,
+    ttlSeconds?: number,
+  ): Promise<Session<T> | undefined>;
   /** Restarts a live session's TTL from now. False when there is no live session. */
   touch(id: string, ttlSeconds: number): Promise<boolean>;
   /** Deletes the session. True when a live session was deleted. */

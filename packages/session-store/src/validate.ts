@@ -9,13 +9,19 @@ export const MAX_ID_LENGTH = 1024;
 
 export function checkId(id: unknown): asserts id is string {
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) {
-    throw new SessionStoreError('SWB_ERR_SESSION_STORE_INVALID', `session id must be a string of 1 to ${MAX_ID_LENGTH} characters, got ${JSON.stringify(id)}`);
+    throw new SessionStoreError(
+      'SWB_ERR_SESSION_STORE_INVALID',
+      `session id must be a string of 1 to ${MAX_ID_LENGTH} characters, got ${JSON.stringify(id)}`,
+    );
   }
 }
 
 export function checkTtl(ttlSeconds: unknown): asserts ttlSeconds is number {
   if (typeof ttlSeconds !== 'number' || !Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
-    throw new SessionStoreError('SWB_ERR_SESSION_STORE_INVALID', `ttlSeconds must be a number above 0, got ${String(ttlSeconds)}`);
+    throw new SessionStoreError(
+      'SWB_ERR_SESSION_STORE_INVALID',
+      `ttlSeconds must be a number above 0, got ${String(ttlSeconds)}`,
+    );
   }
 }
 
@@ -27,14 +33,21 @@ export function encodeData(data: unknown): string {
   try {
     return JSON.stringify(data);
   } catch (error) {
-    throw new SessionStoreError('SWB_ERR_SESSION_STORE_INVALID', `session data is not JSON-serialisable: ${(error as Error).message}`, { cause: error });
+    throw new SessionStoreError(
+      'SWB_ERR_SESSION_STORE_INVALID',
+      `session data is not JSON-serialisable: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
 export function checkLimit(limit: unknown): number {
   if (limit === undefined) return 100;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw new SessionStoreError('SWB_ERR_SESSION_STORE_INVALID', `list limit must be an integer from 1 to 1000, got ${JSON.stringify(limit)}`);
+    throw new SessionStoreError(
+      'SWB_ERR_SESSION_STORE_INVALID',
+      `list limit must be an integer from 1 to 1000, got ${JSON.stringify(limit)}`,
+    );
   }
   return limit;
 }
@@ -46,5 +59,6 @@ export function expiryOf(ttlSeconds: number, now: number): number {
 
 /** Throws when the store was closed. */
 export function checkOpen(closed: boolean, kind: string): void {
-  if (closed) throw new SessionStoreError('SWB_ERR_SESSION_STORE_UNAVAILABLE', `${kind} session store is closed`);
+  if (closed)
+    throw new SessionStoreError('SWB_ERR_SESSION_STORE_UNAVAILABLE', `${kind} session store is closed`);
 }

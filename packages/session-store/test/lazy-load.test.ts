@@ -23,7 +23,11 @@ process.stdout.write(JSON.stringify(Object.keys(families).filter((name) => loade
 `;
 
 async function driversLoadedBy(config: object): Promise<string[]> {
-  const { stdout } = await run(process.execPath, ['--no-warnings', '--input-type=module', '-e', probe, dist, JSON.stringify(config)], { timeout: 20_000 });
+  const { stdout } = await run(
+    process.execPath,
+    ['--no-warnings', '--input-type=module', '-e', probe, dist, JSON.stringify(config)],
+    { timeout: 20_000 },
+  );
   return JSON.parse(stdout) as string[];
 }
 
@@ -40,9 +44,22 @@ describe('createSessionStore loads an adapter only when it is chosen', () => {
     const port = await freePort();
     const [sqlite, redis, dynamodb] = await Promise.all([
       driversLoadedBy({ kind: 'sqlite', path: ':memory:' }),
-      driversLoadedBy({ kind: 'redis', url: `redis://127.0.0.1:${port}`, redisOptions: { retryStrategy: null } }),
-      driversLoadedBy({ kind: 'dynamodb', table: 't', endpoint: `http://127.0.0.1:${port}`, clientConfig: { maxAttempts: 1, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } } }),
+      driversLoadedBy({
+        kind: 'redis',
+        url: `redis://127.0.0.1:${port}`,
+        redisOptions: { retryStrategy: null },
+      }),
+      driversLoadedBy({
+        kind: 'dynamodb',
+        table: 't',
+        endpoint: `http://127.0.0.1:${port}`,
+        clientConfig: { maxAttempts: 1, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } },
+      }),
     ]);
-    expect({ sqlite, redis, dynamodb }).toEqual({ sqlite: ['sqlite'], redis: ['redis'], dynamodb: ['dynamodb'] });
+    expect({ sqlite, redis, dynamodb }).toEqual({
+      sqlite: ['sqlite'],
+      redis: ['redis'],
+      dynamodb: ['dynamodb'],
+    });
   });
 });

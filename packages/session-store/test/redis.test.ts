@@ -38,7 +38,13 @@ describe.skipIf(!available)(`redis (skipped: no Redis at ${redisUrl})`, () => {
 
   it('a Redis that does not answer is SWB_ERR_SESSION_STORE_UNAVAILABLE at open', async () => {
     const port = await freePort();
-    await expect(createSessionStore({ kind: 'redis', url: `redis://127.0.0.1:${port}`, redisOptions: { retryStrategy: () => null } })).rejects.toMatchObject({
+    await expect(
+      createSessionStore({
+        kind: 'redis',
+        url: `redis://127.0.0.1:${port}`,
+        redisOptions: { retryStrategy: () => null },
+      }),
+    ).rejects.toMatchObject({
       code: 'SWB_ERR_SESSION_STORE_UNAVAILABLE',
     });
   });

@@ -12,7 +12,9 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-sessionStoreConformance('sqlite', () => createSessionStore({ kind: 'sqlite', path: join(dir, 'conformance.db') }));
+sessionStoreConformance('sqlite', () =>
+  createSessionStore({ kind: 'sqlite', path: join(dir, 'conformance.db') }),
+);
 
 describe('sqlite session store', () => {
   it('keeps sessions across a close and reopen, and shares them between two stores on one file', async () => {
@@ -29,7 +31,9 @@ describe('sqlite session store', () => {
   });
 
   it('a path that cannot be opened is SWB_ERR_SESSION_STORE_UNAVAILABLE, and a closed store refuses calls', async () => {
-    await expect(createSessionStore({ kind: 'sqlite', path: join(dir, 'no-such-dir', 'x.db') })).rejects.toMatchObject({ code: 'SWB_ERR_SESSION_STORE_UNAVAILABLE' });
+    await expect(
+      createSessionStore({ kind: 'sqlite', path: join(dir, 'no-such-dir', 'x.db') }),
+    ).rejects.toMatchObject({ code: 'SWB_ERR_SESSION_STORE_UNAVAILABLE' });
     const store = await createSessionStore({ kind: 'sqlite', path: ':memory:' });
     await store.close();
     await expect(store.get('x')).rejects.toMatchObject({ code: 'SWB_ERR_SESSION_STORE_UNAVAILABLE' });

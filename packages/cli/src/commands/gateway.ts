@@ -25,8 +25,7 @@ Options:
   --port N            client WebSocket port (overrides listen.port)
   --admin-port N      management API and health port (overrides admin.port)
   --stage NAME        the one stage to serve (overrides api.stages)
-  --workers N         gateway processes sharing the ports (overrides cluster.workers;
-                      above 1 needs --set cluster.bus=redis or nats)
+  --workers N         gateway processes sharing the ports (overrides cluster.workers)
   --set path=value    any setting, e.g. --set limits.binary=accept (repeatable)
   --param Key=Value   a template parameter (repeatable); others take their Default
   -h, --help          this help

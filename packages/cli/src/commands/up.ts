@@ -12,7 +12,7 @@ import {
   startGateway,
   type ConfigOverrides,
 } from '@switchboard/gateway';
-import { buildSampleBackend, openSessionStore } from '@switchboard/sample-backend';
+import { buildSampleBackend, openSessionStore, parseCliArgs } from '@switchboard/sample-backend';
 import { parseFlags, portFlag, workersFlag } from '../usage-error.js';
 import { bannerText, printBanner } from '../banner.js';
 import { isWorker, reportReady, superviseWorkers } from '../workers.js';
@@ -27,10 +27,13 @@ Options:
   --backend-port N    sample backend port (default 3000)
   --stage NAME        stage served at /NAME (default dev)
   --host HOST         interface for the client listener (default 0.0.0.0)
-  --workers N         gateway processes sharing the ports (overrides cluster.workers;
-                      above 1 needs --set cluster.bus=redis or nats)
+  --workers N         gateway processes sharing the ports (overrides cluster.workers)
   --set path=value    any setting, e.g. --set timeouts.idleMs=60000 (repeatable)
   -h, --help          this help
+
+The sample backend keeps its sessions in a SQLite file under the OS temp dir; SESSION_STORE
+(memory, sqlite, redis, dynamodb), SESSION_SQLITE_PATH, REDIS_URL, DYNAMODB_TABLE and
+DYNAMODB_ENDPOINT choose another store, as for \`switchboard backend\`.
 
 Examples:
   switchboard up
@@ -94,8 +97,10 @@ export async function up(argv: readonly string[], env: NodeJS.ProcessEnv): Promi
     superviseWorkers(probe.cluster.workers, logger);
     return;
   }
-  // Sessions in the default SQLite file, as the reference architecture keeps them.
-  const backend = buildSampleBackend({ logger: logger.child({ component: 'sample-backend' }), sessionStore: openSessionStore() });
+  // Sessions in a shared store, as the reference architecture keeps them: the default SQLite file,
+  // or the store the sample backend's environment variables choose (SESSION_STORE=memory|redis|…).
+  const { store } = parseCliArgs([], process.env);
+  const backend = buildSampleBackend({ logger: logger.child({ component: 'sample-backend' }), sessionStore: openSessionStore(store) });
   const listening = await backend.listen(backendPort, '127.0.0.1');
   try {
     const config = await loadConfig({ env, overrides: [sampleBackendRoutes(listening.url), flags, ...sets] });

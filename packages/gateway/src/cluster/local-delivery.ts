@@ -66,13 +66,15 @@ export class LocalDelivery {
         if (--pending === 0) resolve(reached);
       };
       for (const connection of connections) {
-        if (connection.socket.closing) continue;
+        // A client over the high-water mark misses this frame, as a push to it would get 429.
+        if (connection.socket.closing || !this.#lifecycle.sendBudget.canPush(connection)) continue;
         pending++;
         connection.lastActiveAt = now;
         connection.socket.send(data, binary, (error) => {
           if (error === undefined || error === null) reached++;
           settle();
         });
+        this.#lifecycle.sendBudget.afterSend(connection);
         if (publish)
           channels.messageOut.publish({
             connectionId: connection.id,
@@ -113,6 +115,7 @@ export class LocalDelivery {
           if (hasCode(error, 'SWB_ERR_CONNECTION_GONE')) return encodeReply(replyStatus.gone);
           if (hasCode(error, 'SWB_ERR_BAD_REQUEST'))
             return encodeReply(replyStatus.badRequest, Buffer.from(error.message));
+          if (hasCode(error, 'SWB_ERR_SEND_BUFFER_FULL')) return encodeReply(replyStatus.bufferFull);
           return encodeReply(replyStatus.internal);
         }
       case ops.get:

@@ -143,7 +143,16 @@ export class Membership {
     } catch {
       return;
     }
-    if (typeof heartbeat.tag !== 'string' || heartbeat.tag === this.#options.tag) return;
+    if (typeof heartbeat.tag !== 'string') return;
+    if (heartbeat.tag === this.#options.tag) {
+      // Two live nodes drew the same random tag (about 1 in 4 billion per pair): calls for their ids would go astray.
+      if (heartbeat.nodeId !== this.#options.nodeId)
+        this.#options.logger.error(
+          { node: heartbeat.nodeId, tag: heartbeat.tag },
+          'another cluster node uses this node’s tag: restart one of them',
+        );
+      return;
+    }
     const now = Date.now();
     const previous = this.#peers.get(heartbeat.tag);
     if (previous === undefined && heartbeat.leaving !== true)

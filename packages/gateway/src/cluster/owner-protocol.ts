@@ -20,6 +20,8 @@ export const replyStatus = {
   gone: 1,
   badRequest: 2,
   internal: 3,
+  /** The client's send buffer is over the high-water mark (SWB_ERR_SEND_BUFFER_FULL): nothing was sent. */
+  bufferFull: 4,
 } as const;
 export type ReplyStatus = (typeof replyStatus)[keyof typeof replyStatus];
 
@@ -81,7 +83,7 @@ export function encodeReply(status: ReplyStatus, body: Buffer = Buffer.alloc(0))
 
 export function decodeReply(bytes: Buffer): OwnerReply {
   const status = bytes[0];
-  if (status === undefined || status > replyStatus.internal)
+  if (status === undefined || status > replyStatus.bufferFull)
     return { status: replyStatus.internal, body: Buffer.from('malformed reply') };
   return { status: status as ReplyStatus, body: bytes.subarray(1) };
 }

@@ -17,6 +17,9 @@ import { upstreamSchema } from './upstream.js';
 import { functionsSchema } from './functions.js';
 import { integrationTemplateFields } from './integration-templates.js';
 import { modelsSchema } from './models.js';
+import { securitySchema } from './security.js';
+import { backpressureSchema } from './backpressure.js';
+import { dashboardSchema } from './dashboard.js';
 
 /** A refinement that reports what `compile` throws as a problem at this setting. */
 const compiles =
@@ -68,7 +71,7 @@ export const integrationSchema = z.strictObject({
   uris: z
     .array(z.url({ protocol: /^https?$/ }))
     .default([])
-    .describe('More backend URLs for this integration, used round-robin with `uri`; each differs from `uri` only in scheme, host and port. See docs/backends.md.'),
+    .describe('HTTP_PROXY: more backend URLs for this integration, used round-robin with `uri`; each differs from `uri` only in scheme, host and port. See docs/backends.md.'),
   upstream: upstreamSchema,
   method: z
     .enum(['POST', 'PUT', 'PATCH', 'GET', 'DELETE'])
@@ -201,6 +204,7 @@ export const configSchema = z
       .describe('Graceful shutdown.'),
     scaler: scalerSchema,
     metrics: metricsSchema,
+    dashboard: dashboardSchema,
     log: z
       .strictObject({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level.'),
@@ -209,6 +213,8 @@ export const configSchema = z
       .prefault({})
       .describe('Logging.'),
     cluster: clusterSchema,
+    security: securitySchema,
+    backpressure: backpressureSchema,
   })
   .superRefine(
     (config, ctx) => {

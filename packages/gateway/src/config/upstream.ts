@@ -11,37 +11,61 @@ export const upstreamSchema = z
       .int()
       .min(1)
       .default(3)
-      .describe('Consecutive failures (timeouts, resets after the request was written) that eject an upstream. Refused connections and draining 503s eject at once.'),
-    probeIntervalMs: z.int().min(10).default(1_000).describe('How often an ejected upstream is probed; the first probe that succeeds brings it back.'),
+      .describe(
+        'Consecutive failures (timeouts, resets after the request was written) that eject an upstream. Refused connections and draining 503s eject at once.',
+      ),
+    probeIntervalMs: z
+      .int()
+      .min(10)
+      .default(1_000)
+      .describe('How often an ejected upstream is probed; the first probe that succeeds brings it back.'),
     probePath: z
       .string()
       .regex(/^\//, 'must start with /')
       .optional()
-      .describe('Path probed with GET (2xx brings the upstream back), e.g. `/readyz`. Without it, a TCP connect is the probe.'),
+      .describe(
+        'Path probed with GET (2xx brings the upstream back), e.g. `/readyz`. Without it, a TCP connect is the probe.',
+      ),
     dnsRefreshMs: z
       .int()
       .min(0)
       .default(5_000)
-      .describe('How often a hostname is re-resolved; every address it returns is an upstream (Kubernetes headless Services). 0 turns it off.'),
+      .describe(
+        'How often a hostname is re-resolved; every address it returns is an upstream (Kubernetes headless Services). 0 turns it off.',
+      ),
     maxConnectionAgeMs: z
       .int()
       .min(0)
       .default(30_000)
-      .describe('Keep-alive connections older than this are recycled (finished, then replaced), so a new replica behind a Service gets traffic. 0 turns it off.'),
-    maxRequestsPerConnection: z.int().min(0).default(1_000).describe('A keep-alive connection is closed after this many requests. 0 means no limit.'),
+      .describe(
+        'Keep-alive connections older than this are recycled (finished, then replaced), so a new replica behind a Service gets traffic. 0 turns it off.',
+      ),
+    maxRequestsPerConnection: z
+      .int()
+      .min(0)
+      .default(1_000)
+      .describe('A keep-alive connection is closed after this many requests. 0 means no limit.'),
     retry: z
       .strictObject({
         enabled: z
           .boolean()
           .default(true)
-          .describe('Retry a request that was never delivered (refused, reset before written, or a draining 503) within the integration timeout.'),
-        backoffMs: z.int().min(1).default(25).describe('First wait before trying again once every upstream has been tried; doubles each time.'),
+          .describe(
+            'Retry a request that was never delivered (refused, reset before written, or a draining 503) within the integration timeout.',
+          ),
+        backoffMs: z
+          .int()
+          .min(1)
+          .default(25)
+          .describe('First wait before trying again once every upstream has been tried; doubles each time.'),
         maxBackoffMs: z.int().min(1).default(500).describe('Longest wait between attempts.'),
       })
       .prefault({})
       .describe('Safe retry of undelivered requests.'),
   })
   .prefault({})
-  .describe('Upstream handling: ejection, probing, DNS re-resolution, keep-alive recycling and safe retry.');
+  .describe(
+    'HTTP_PROXY upstream handling: ejection, probing, DNS re-resolution, keep-alive recycling and safe retry.',
+  );
 
 export type UpstreamConfig = z.output<typeof upstreamSchema>;

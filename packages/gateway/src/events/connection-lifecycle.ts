@@ -13,6 +13,7 @@ import type { PendingConnection } from './connect.js';
 import { DisconnectNotifier } from './disconnect-notifier.js';
 import type { GatewayContext } from './gateway-context.js';
 import { MessageDispatcher } from './message-dispatcher.js';
+import { SendBudget } from '../backpressure/send-budget.js';
 
 /** Close codes and reasons the gateway itself uses. */
 export const closeReasons = {
@@ -20,6 +21,7 @@ export const closeReasons = {
   deleted: { code: 1000, reason: '' },
   frameTooLarge: { code: 1009, reason: 'Frame too large' },
   binaryRejected: { code: 1003, reason: 'Binary frames are not accepted' },
+  slowConsumer: { code: 1013, reason: 'Client reads too slowly' },
 } as const;
 
 export class ConnectionLifecycle {
@@ -27,14 +29,24 @@ export class ConnectionLifecycle {
   readonly #dispatcher: MessageDispatcher;
   readonly disconnects: DisconnectNotifier;
   readonly #rejectBinary: boolean;
+  /** Slow-consumer limits (`backpressure`), applied to every frame sent to a client. */
+  readonly sendBudget: SendBudget;
 
   constructor(ctx: GatewayContext) {
     this.#ctx = ctx;
     this.#rejectBinary = ctx.config.limits.binary === 'reject';
     this.disconnects = new DisconnectNotifier(ctx);
-    this.#dispatcher = new MessageDispatcher(ctx, (connection) => {
-      this.#notifyDisconnect(connection);
+    this.sendBudget = new SendBudget(ctx.config.backpressure, (connection) => {
+      ctx.logger.info({ connectionId: connection.id, bufferedBytes: connection.socket.bufferedAmount, code: 'SWB_ERR_SLOW_CONSUMER' }, 'closing a client that reads too slowly');
+      this.close(connection, closeReasons.slowConsumer.code, closeReasons.slowConsumer.reason);
     });
+    this.#dispatcher = new MessageDispatcher(
+      ctx,
+      (connection) => {
+        this.#notifyDisconnect(connection);
+      },
+      this.sendBudget,
+    );
   }
 
   /** Registers a connection whose handshake completed. */
@@ -82,7 +94,8 @@ export class ConnectionLifecycle {
    * Sends one management API push as a text frame, or as a binary frame when `data` is not UTF-8 and
    * binary frames are accepted. Rejects with SWB_ERR_CONNECTION_GONE when the socket is closing, and
    * with SWB_ERR_BAD_REQUEST for non-UTF-8 data while binary frames are rejected (a text frame with
-   * invalid UTF-8 would make the client drop the connection with 1007).
+   * invalid UTF-8 would make the client drop the connection with 1007), and with
+   * SWB_ERR_SEND_BUFFER_FULL while the client's send buffer is above `backpressure.highWaterBytes`.
    */
   async push(connection: Connection, data: Buffer): Promise<void> {
     if (connection.socket.closing) throw new GatewayError('SWB_ERR_CONNECTION_GONE', `connection ${connection.id} is closing`);
@@ -90,12 +103,16 @@ export class ConnectionLifecycle {
     if (!text && this.#rejectBinary) {
       throw new GatewayError('SWB_ERR_BAD_REQUEST', 'Data is not valid UTF-8, and binary frames are off (limits.binary is "reject")');
     }
+    if (!this.sendBudget.canPush(connection)) {
+      throw new GatewayError('SWB_ERR_SEND_BUFFER_FULL', `connection ${connection.id} has ${connection.socket.bufferedAmount} bytes waiting to be read (backpressure.highWaterBytes)`);
+    }
     connection.lastActiveAt = Date.now();
     await new Promise<void>((resolve, reject) => {
       connection.socket.send(data, !text, (error) => {
         if (error === undefined || error === null) resolve();
         else reject(new GatewayError('SWB_ERR_CONNECTION_GONE', `connection ${connection.id} closed while sending`, { cause: error }));
       });
+      this.sendBudget.afterSend(connection);
     });
     if (channels.messageOut.hasSubscribers) channels.messageOut.publish({ connectionId: connection.id, stage: connection.stage, source: 'push' });
   }

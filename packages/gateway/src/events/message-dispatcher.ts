@@ -14,6 +14,7 @@ import { channels } from '../diagnostics.js';
 import { GatewayError } from '../errors.js';
 import type { IntegrationEvent } from '../integrations/integration-event.js';
 import type { GatewayContext } from './gateway-context.js';
+import type { SendBudget } from '../backpressure/send-budget.js';
 
 export class MessageDispatcher {
   readonly #ctx: GatewayContext;
@@ -21,12 +22,14 @@ export class MessageDispatcher {
   readonly #maxQueued: number;
   readonly #acceptBinary: boolean;
   readonly #onDrained: (connection: Connection) => void;
+  readonly #sendBudget: SendBudget | undefined;
   /** Closed connections whose queued messages are still being delivered. */
   readonly #draining = new Set<Connection>();
   #idleWaiters: (() => void)[] = [];
 
   /** `onDrained` runs once a closed connection has no message left in flight or queued. */
-  constructor(ctx: GatewayContext, onDrained: (connection: Connection) => void) {
+  constructor(ctx: GatewayContext, onDrained: (connection: Connection) => void, sendBudget?: SendBudget) {
+    this.#sendBudget = sendBudget;
     this.#ctx = ctx;
     this.#concurrency = ctx.config.dispatch.concurrency;
     this.#maxQueued = ctx.config.dispatch.maxQueued;
@@ -176,12 +179,14 @@ export class MessageDispatcher {
     }
     connection.lastActiveAt = Date.now();
     connection.socket.send(body, !text);
+    this.#sendBudget?.afterSend(connection);
     if (channels.messageOut.hasSubscribers) channels.messageOut.publish({ connectionId: connection.id, stage: connection.stage, source: 'reply' });
   }
 
   #sendError(connection: Connection, message: ErrorFrameMessage, requestId: string): void {
     if (connection.socket.closing) return;
     connection.socket.send(errorFrame(message, connection.id, requestId), false);
+    this.#sendBudget?.afterSend(connection);
     if (channels.messageOut.hasSubscribers) channels.messageOut.publish({ connectionId: connection.id, stage: connection.stage, source: 'error' });
   }
 }

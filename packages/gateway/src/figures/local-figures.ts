@@ -42,8 +42,9 @@ export class LocalFigures implements Figures {
   readonly #onMessage = (message: unknown): void => {
     const { connectionId, stage } = message as ConnectionEvent;
     if (this.#registry.get(connectionId) === undefined) return;
-    this.#rate(stage).add();
-    this.#total.add();
+    const at = this.#now();
+    this.#rate(stage).add(1, at);
+    this.#total.add(1, at);
   };
 
   readonly #onOpen = (message: unknown): void => {

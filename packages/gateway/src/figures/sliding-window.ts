@@ -23,9 +23,9 @@ export class SlidingWindowCounter {
     this.#startedAt = now();
   }
 
-  /** Counts `n` events now. */
-  add(n = 1): void {
-    const index = Math.floor(this.#now() / this.#bucketMs);
+  /** Counts `n` events at `at` (epoch ms; default now). Callers counting into several windows read the clock once. */
+  add(n = 1, at = this.#now()): void {
+    const index = Math.floor(at / this.#bucketMs);
     const slot = index % BUCKETS;
     if (this.#epochs[slot] !== index) {
       this.#epochs[slot] = index;

@@ -155,6 +155,25 @@ describe('AWS_PROXY event shapes (golden)', () => {
     );
   });
 
+  it('a binary MESSAGE (limits.binary: accept) is base64 with isBase64Encoded true', () => {
+    const built = awsProxyEvent(
+      {
+        ...base,
+        eventType: 'MESSAGE',
+        routeKey: '$default',
+        requestId: 'a',
+        messageId: 'b',
+        requestTimeEpoch: 1,
+        body: Buffer.from([0xff, 0x00]),
+        binary: true,
+      },
+      api,
+      traceId,
+    );
+    expect(built.body).toBe('/wA=');
+    expect(built.isBase64Encoded).toBe(true);
+  });
+
   it('the authorizer is on MESSAGE and DISCONNECT too', () => {
     const authorizer = { principalId: 'user-1', integrationLatency: 42, context: { n: 1 } };
     const message = awsProxyEvent(

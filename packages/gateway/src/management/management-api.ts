@@ -117,6 +117,7 @@ export class ManagementApi {
         (error: unknown) => {
           if (hasCode(error, 'SWB_ERR_CONNECTION_GONE')) sendError(response, 410, 'GoneException', 'SWB_ERR_CONNECTION_GONE', null);
           else if (hasCode(error, 'SWB_ERR_BAD_REQUEST')) sendError(response, 400, 'BadRequestException', 'SWB_ERR_BAD_REQUEST', error.message);
+          else if (hasCode(error, 'SWB_ERR_SEND_BUFFER_FULL')) sendError(response, 429, 'LimitExceededException', 'SWB_ERR_SEND_BUFFER_FULL', 'Limit Exceeded');
           else sendError(response, 500, 'InternalServerErrorException', 'SWB_ERR_INTERNAL', 'Internal server error');
         },
       );

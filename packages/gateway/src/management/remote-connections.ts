@@ -9,7 +9,7 @@ import { MAX_POST_BYTES } from '@switchboard/protocol';
 import type { OwnerReply } from '../cluster/owner-protocol.js';
 import { ops, replyStatus } from '../cluster/owner-protocol.js';
 import { GatewayError } from '../errors.js';
-import { sendEmpty, sendError, sendGatewayError } from './responses.js';
+import { sendEmpty, sendError, sendGatewayError, sendJson } from './responses.js';
 
 /** What the management API needs of the cluster node. */
 export interface RemoteConnections {
@@ -95,17 +95,14 @@ function answer(reply: Promise<OwnerReply>, response: ServerResponse, op: number
   reply.then(
     ({ status, body }) => {
       if (status === replyStatus.ok) {
-        if (op === ops.get) {
-          response.writeHead(200, {
-            'content-type': 'application/json',
-            'content-length': String(body.length),
-          });
-          response.end(body);
-        } else sendEmpty(response, op === ops.delete ? 204 : 200);
+        if (op === ops.get) sendJson(response, 200, JSON.parse(body.toString()) as unknown);
+        else sendEmpty(response, op === ops.delete ? 204 : 200);
       } else if (status === replyStatus.gone)
         sendError(response, 410, 'GoneException', 'SWB_ERR_CONNECTION_GONE', null);
       else if (status === replyStatus.badRequest)
         sendError(response, 400, 'BadRequestException', 'SWB_ERR_BAD_REQUEST', body.toString());
+      else if (status === replyStatus.bufferFull)
+        sendError(response, 429, 'LimitExceededException', 'SWB_ERR_SEND_BUFFER_FULL', 'Limit Exceeded');
       else
         sendError(response, 500, 'InternalServerErrorException', 'SWB_ERR_INTERNAL', 'Internal server error');
     },

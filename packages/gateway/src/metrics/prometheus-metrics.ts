@@ -1,13 +1,14 @@
 /**
- * The gateway's Prometheus metrics: prom-client counters and a histogram fed by the
- * `node:diagnostics_channel` channels of `diagnostics.ts`, plus gauges read from the node's figures
- * when scraped. Names mirror CloudWatch's API Gateway metrics in Prometheus style. The core never
+ * The gateway's Prometheus metrics, fed by the `node:diagnostics_channel` channels of
+ * `diagnostics.ts`: counters and a latency histogram, plus gauges read from the node's figures when
+ * scraped, rendered by a prom-client Registry. Names mirror CloudWatch's API Gateway metrics in Prometheus style. The core never
  * imports this module's dependency; it only publishes events.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { channels } from '../diagnostics.js';
 import type { StageFigures } from '../figures/figures.js';
+import { CounterFamily, HistogramFamily } from './metric-families.js';
 
 /** The node-local figures the gauges read at scrape time. */
 export interface NodeFiguresSource {
@@ -45,24 +46,6 @@ interface UpstreamEvent {
   readonly integration?: string;
 }
 
-/** Caches prom-client label children by a joined key, so the per-message path does no label hashing. */
-class Children<T> {
-  readonly #cache = new Map<string, T>();
-  readonly #make: (labels: readonly string[]) => T;
-  constructor(make: (labels: readonly string[]) => T) {
-    this.#make = make;
-  }
-  get(...labels: string[]): T {
-    const key = labels.join('\u0000');
-    let child = this.#cache.get(key);
-    if (child === undefined) {
-      child = this.#make(labels);
-      this.#cache.set(key, child);
-    }
-    return child;
-  }
-}
-
 export class PrometheusMetrics {
   /** The prom-client registry of this gateway (not the global default one). */
   readonly registry = new Registry();
@@ -71,18 +54,18 @@ export class PrometheusMetrics {
 
   constructor(figures: NodeFiguresSource) {
     const registers = [this.registry];
-    const connectCount = new Counter({
-      name: 'switchboard_connect_count_total',
-      help: '$connect requests (CloudWatch ConnectCount), accepted or not.',
-      labelNames: ['stage'],
-      registers,
-    });
-    const messageCount = new Counter({
-      name: 'switchboard_message_count_total',
-      help: 'Messages from clients (direction="in", by route) and to clients (direction="out", by source: reply, push, error) (CloudWatch MessageCount).',
-      labelNames: ['stage', 'direction', 'route', 'source'],
-      registers,
-    });
+    // Per-message and per-connection metrics count in plain numbers (metric-families.ts); the rare
+    // ones below use prom-client's own counters.
+    const connectCount = new CounterFamily(
+      this.registry,
+      'switchboard_connect_count_total',
+      '$connect requests (CloudWatch ConnectCount), accepted or not.',
+    );
+    const messageCount = new CounterFamily(
+      this.registry,
+      'switchboard_message_count_total',
+      'Messages from clients (direction="in", by route) and to clients (direction="out", by source: reply, push, error) (CloudWatch MessageCount).',
+    );
     const integrationError = new Counter({
       name: 'switchboard_integration_error_total',
       help: 'Integration answers with a 4XX or 5XX status (CloudWatch IntegrationError).',
@@ -101,13 +84,12 @@ export class PrometheusMetrics {
       labelNames: ['stage', 'code'],
       registers,
     });
-    const latency = new Histogram({
-      name: 'switchboard_integration_latency_seconds',
-      help: 'Time from sending a request to the integration to its answer or failure (CloudWatch IntegrationLatency).',
-      labelNames: ['stage', 'route'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
+    const latency = new HistogramFamily(
+      this.registry,
+      'switchboard_integration_latency_seconds',
+      'Time from sending a request to the integration to its answer or failure (CloudWatch IntegrationLatency).',
+      LATENCY_BUCKETS,
+    );
     const retries = new Counter({
       name: 'switchboard_upstream_retries_total',
       help: 'Backend calls retried by the upstream pool.',
@@ -145,36 +127,42 @@ export class PrometheusMetrics {
       },
     });
 
-    const connects = new Children(([stage = '']) => connectCount.labels(stage));
-    const messagesIn = new Children(([stage = '', route = '']) =>
-      messageCount.labels(stage, 'in', route, 'client'),
-    );
-    const messagesOut = new Children(([stage = '', source = '']) =>
-      messageCount.labels(stage, 'out', '', source),
-    );
-    const latencies = new Children(([stage = '', route = '']) => latency.labels(stage, route));
+    const connects = connectCount.cache((stage) => ({ stage }));
+    const messagesIn = messageCount.cache((stage, route) => ({
+      stage,
+      direction: 'in',
+      route,
+      source: 'client',
+    }));
+    const messagesOut = messageCount.cache((stage, source) => ({
+      stage,
+      direction: 'out',
+      route: '',
+      source,
+    }));
+    const latencies = latency.cache((stage, route) => ({ stage, route }));
 
     this.#on(channels.connectRequest.name, (message) => {
       const event = message as StageCodeEvent;
-      connects.get(event.stage).inc();
+      connects.get(event.stage).value++;
     });
     this.#on(channels.messageIn.name, (message) => {
       const event = message as MessageEvent;
-      messagesIn.get(event.stage, event.routeKey).inc();
+      messagesIn.get(event.stage, event.routeKey).value++;
     });
     this.#on(channels.messageOut.name, (message) => {
       const event = message as MessageOutEvent;
-      messagesOut.get(event.stage, event.source).inc();
+      messagesOut.get(event.stage, event.source).value++;
     });
     this.#on(channels.integrationResponse.name, (message) => {
       const event = message as IntegrationResponseEvent;
-      latencies.get(event.stage, event.routeKey).observe(event.latencyMs / 1000);
+      latency.observe(latencies.get(event.stage, event.routeKey), event.latencyMs / 1000);
       if (event.status >= 400)
         integrationError.labels(event.stage, event.routeKey, String(event.status)).inc();
     });
     this.#on(channels.integrationError.name, (message) => {
       const event = message as IntegrationErrorEvent;
-      latencies.get(event.stage, event.routeKey).observe(event.latencyMs / 1000);
+      latency.observe(latencies.get(event.stage, event.routeKey), event.latencyMs / 1000);
       executionError.labels(event.stage, event.routeKey, event.code).inc();
     });
     this.#on(channels.clientError.name, (message) => {

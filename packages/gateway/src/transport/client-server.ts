@@ -16,6 +16,7 @@ import type { GatewayContext } from '../events/gateway-context.js';
 import { FrameSizeGuard } from './frame-size-guard.js';
 import { handshakeInfo, handshakeProblem, refuseHandshake, stageOf } from './handshake.js';
 import { WsClientSocket } from './ws-client-socket.js';
+import { createUpgradeGuard } from '../security/upgrade-guard.js';
 
 const CHOSEN_PROTOCOL = Symbol('switchboard.protocol');
 type UpgradeRequest = IncomingMessage & { [CHOSEN_PROTOCOL]?: string };
@@ -44,6 +45,8 @@ function wsCloseCode(wsErrorCode: string | undefined): number {
       return 1009;
     case 'WS_ERR_INVALID_UTF8':
       return 1007;
+    case 'WS_ERR_TOO_MANY_BUFFERED_PARTS':
+      return 1008;
     default:
       return 1002;
   }
@@ -58,6 +61,7 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
   let accepting = true;
   let pendingHandshakes = 0;
   let settledWaiters: (() => void)[] = [];
+  const upgradeGuard = createUpgradeGuard(config.security, logger);
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -89,6 +93,7 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
       refuseHandshake(socket, 429, TOO_MANY_REQUESTS);
       return;
     }
+    if (!upgradeGuard.admit(request, socket)) return;
     const stage = stageOf(request.url ?? '/', stages, defaultStage);
     if (stage === undefined) {
       refuseHandshake(socket, 403, '{"message":"Forbidden"}');

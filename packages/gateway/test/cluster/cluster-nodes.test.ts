@@ -110,6 +110,7 @@ for (const kind of ['redis', 'nats'] as const) {
 
         const described = await admin(c, `/dev/@connections/${encodeURIComponent(id)}`);
         expect(described.status).toBe(200);
+      expect(described.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
         const body = (await described.json()) as { connectedAt: string; identity: { sourceIp: string } };
         expect(body.identity.sourceIp).toBe('127.0.0.1');
         expect(Date.parse(body.connectedAt)).toBeGreaterThan(0);

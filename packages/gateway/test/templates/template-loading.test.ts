@@ -294,7 +294,9 @@ describe('stages', () => {
       'Prod (AWS::ApiGatewayV2::Stage): route setting Frob is not supported and is ignored',
       'Prod (AWS::ApiGatewayV2::Stage): AccessLogSettings.DestinationArn is not supported; access logs go to stdout (accessLog.destination)',
     ]);
-    expect(result.notes).toContain('throttling and access logs are taken from the first stage, prod; Switchboard has one setting for all stages');
+    expect(result.notes).toContain(
+      'throttling and access logs are taken from the first stage, prod; Switchboard has one setting for all stages',
+    );
   });
 });
 

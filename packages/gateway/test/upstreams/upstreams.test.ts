@@ -86,10 +86,19 @@ function upstreamSet(origins: string[], overrides: Record<string, unknown> = {})
 }
 
 function post(body: string): UpstreamRequest {
-  return { method: 'POST', path: '/message', headers: { 'content-type': 'text/plain' }, body: Buffer.from(body) };
+  return {
+    method: 'POST',
+    path: '/message',
+    headers: { 'content-type': 'text/plain' },
+    body: Buffer.from(body),
+  };
 }
 
-async function send(set: UpstreamSet, body: string, timeoutMs = 2_000): Promise<{ status: number; text: string }> {
+async function send(
+  set: UpstreamSet,
+  body: string,
+  timeoutMs = 2_000,
+): Promise<{ status: number; text: string }> {
   const response = await set.request(post(body), timeoutMs);
   return { status: response.statusCode, text: await response.body.text() };
 }
@@ -120,7 +129,8 @@ describe('UpstreamSet', () => {
     const retries = recordChannel('switchboard:upstream:retry');
     const ejections = recordChannel('switchboard:upstream:ejection');
     const set = upstreamSet([dead, live.url]);
-    for (let i = 0; i < 4; i += 1) expect(await send(set, `m${i}`)).toEqual({ status: 200, text: `echo:m${i}` });
+    for (let i = 0; i < 4; i += 1)
+      expect(await send(set, `m${i}`)).toEqual({ status: 200, text: `echo:m${i}` });
     expect(live.bodies).toEqual(['m0', 'm1', 'm2', 'm3']);
     expect(ejections).toEqual([{ integration: 'test', origin: dead, reason: 'refused' }]);
     // Only the first request met the refusing upstream: after the ejection it is out of rotation.
@@ -149,7 +159,9 @@ describe('UpstreamSet', () => {
     });
     const retries = recordChannel('switchboard:upstream:retry');
     const set = upstreamSet([breaking.url, other.url]);
-    await expect(send(set, 'once')).rejects.toMatchObject({ code: expect.stringMatching(/^(UND_ERR_SOCKET|ECONNRESET)$/) as unknown });
+    await expect(send(set, 'once')).rejects.toMatchObject({
+      code: expect.stringMatching(/^(UND_ERR_SOCKET|ECONNRESET)$/) as unknown,
+    });
     expect(breaking.bodies).toEqual(['once']);
     expect(other.bodies).toEqual([]);
     expect(retries).toEqual([]);

@@ -9,7 +9,9 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { connectClient, type TestClient } from '../helpers/client.js';
 
-export const sampleBackendMain = fileURLToPath(new URL('../../../../examples/sample-backend/dist/main.js', import.meta.url));
+export const sampleBackendMain = fileURLToPath(
+  new URL('../../../../examples/sample-backend/dist/main.js', import.meta.url),
+);
 
 /** Every child started here, so a failing test still stops them (by pid) in afterEach/afterAll. */
 const started = new Set<ChildProcess>();
@@ -29,7 +31,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** Sends `signal` by pid and resolves once the child exited, with its exit code. */
-export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+export async function stopChild(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) {
     started.delete(child);
     return child.exitCode;
@@ -42,7 +47,12 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'S
 }
 
 /** Starts a child and resolves once a line of its stdout matches `ready`; rejects if it exits first. */
-async function startChild(command: string, args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+async function startChild(
+  command: string,
+  args: string[],
+  ready: RegExp,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ChildProcess> {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   started.add(child);
   let stderr = '';
@@ -69,11 +79,25 @@ export interface BackendProcess {
 }
 
 /** The built sample backend (`npx tsc -b` first) on `port`, with the given store flags. */
-export async function startSampleBackend(port: number, storeArgs: string[], drainDelayMs = 300, env: NodeJS.ProcessEnv = {}): Promise<BackendProcess> {
+export async function startSampleBackend(
+  port: number,
+  storeArgs: string[],
+  drainDelayMs = 300,
+  env: NodeJS.ProcessEnv = {},
+): Promise<BackendProcess> {
   if (!existsSync(sampleBackendMain)) throw new Error(`${sampleBackendMain} is missing: run npx tsc -b`);
   const child = await startChild(
     process.execPath,
-    [sampleBackendMain, '--port', String(port), '--drain-delay-ms', String(drainDelayMs), '--log-level', 'warn', ...storeArgs],
+    [
+      sampleBackendMain,
+      '--port',
+      String(port),
+      '--drain-delay-ms',
+      String(drainDelayMs),
+      '--log-level',
+      'warn',
+      ...storeArgs,
+    ],
     /sample backend listening on/,
     env,
   );
@@ -82,7 +106,11 @@ export async function startSampleBackend(port: number, storeArgs: string[], drai
 
 /** A throwaway redis-server on `port`, keeping nothing on disk. */
 export async function startRedis(port: number): Promise<ChildProcess> {
-  return startChild('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], /Ready to accept connections/);
+  return startChild(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    /Ready to accept connections/,
+  );
 }
 
 export interface LoopStats {
@@ -107,7 +135,11 @@ export interface ClosedLoopClient {
  * `name-k [#n]` with n counting up by one from the first reply, so a message lost, repeated or
  * answered out of order, and a session count that did not carry on, all show up.
  */
-export async function closedLoopClient(url: string, name: string, accept?: (reply: string) => boolean): Promise<ClosedLoopClient> {
+export async function closedLoopClient(
+  url: string,
+  name: string,
+  accept?: (reply: string) => boolean,
+): Promise<ClosedLoopClient> {
   const client: TestClient = await connectClient(url);
   const stats: LoopStats = { answered: 0, unexpected: [], accepted: 0, disconnects: [] };
   const state = { stopping: false };

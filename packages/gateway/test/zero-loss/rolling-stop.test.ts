@@ -11,7 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { closedLoopClient, freePort, startSampleBackend, stopAllChildren, stopChild, type ClosedLoopClient } from './processes.js';
+import {
+  closedLoopClient,
+  freePort,
+  startSampleBackend,
+  stopAllChildren,
+  stopChild,
+  type ClosedLoopClient,
+} from './processes.js';
 import { inCi, redisReachable } from './services.js';
 
 const CLIENTS = 6;
@@ -35,8 +42,16 @@ function gatewayFor(ports: number[]): Promise<TestGateway> {
     upstream: { probePath: '/readyz', probeIntervalMs: 50 },
   });
   return startTestGateway({
-    routes: { $connect: { integration: 'connect' }, $disconnect: { integration: 'disconnect' }, $default: { integration: 'message', twoWay: true } },
-    integrations: { connect: integration('/connect'), disconnect: integration('/disconnect'), message: integration('/message') },
+    routes: {
+      $connect: { integration: 'connect' },
+      $disconnect: { integration: 'disconnect' },
+      $default: { integration: 'message', twoWay: true },
+    },
+    integrations: {
+      connect: integration('/connect'),
+      disconnect: integration('/disconnect'),
+      message: integration('/message'),
+    },
   });
 }
 
@@ -93,7 +108,9 @@ async function rollingStop(storeArgs: string[]): Promise<void> {
   const [first, b] = await Promise.all(ports.map((port) => startSampleBackend(port, storeArgs)));
   if (first === undefined || b === undefined) throw new Error('two replicas were asked for');
   await using gateway = await gatewayFor(ports);
-  const clients = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => closedLoopClient(gateway.url(), `c${i}`)));
+  const clients = await Promise.all(
+    Array.from({ length: CLIENTS }, (_, i) => closedLoopClient(gateway.url(), `c${i}`)),
+  );
   await progress(clients, 20);
 
   // Replica A stops while clients keep sending; B takes everything.
@@ -134,7 +151,9 @@ describe('one replica stopped and restarted within the integration timeout', () 
     const storeArgs = ['--store', 'sqlite', '--sqlite-path', join(dir, 'single.db')];
     let replica = await startSampleBackend(port, storeArgs);
     await using gateway = await gatewayFor([port]);
-    const clients = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => closedLoopClient(gateway.url(), `s${i}`)));
+    const clients = await Promise.all(
+      Array.from({ length: CLIENTS }, (_, i) => closedLoopClient(gateway.url(), `s${i}`)),
+    );
     await progress(clients, 20);
     expect(await stopChild(replica.child)).toBe(0);
     replica = await startSampleBackend(port, storeArgs);

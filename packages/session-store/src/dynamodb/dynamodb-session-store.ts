@@ -19,7 +19,14 @@ import {
   type DynamoDBClientConfig,
 } from '@aws-sdk/client-dynamodb';
 import { SessionStoreError, unavailable } from '../errors.js';
-import type { CreateResult, ListOptions, Session, SessionData, SessionPage, SessionStore } from '../session-store.js';
+import type {
+  CreateResult,
+  ListOptions,
+  Session,
+  SessionData,
+  SessionPage,
+  SessionStore,
+} from '../session-store.js';
 import { checkId, checkLimit, checkOpen, checkTtl, encodeData, expiryOf } from '../validate.js';
 
 export interface DynamoDbSessionStoreOptions {
@@ -104,7 +111,11 @@ export class DynamoDbSessionStore implements SessionStore {
     checkTtl(ttlSeconds);
     const json = encodeData(data);
     const expiresAt = expiryOf(ttlSeconds, Date.now());
-    await this.#call('put', () => this.#client.send(new PutItemCommand({ TableName: this.#table, Item: this.#item(id, json, expiresAt, 1) })));
+    await this.#call('put', () =>
+      this.#client.send(
+        new PutItemCommand({ TableName: this.#table, Item: this.#item(id, json, expiresAt, 1) }),
+      ),
+    );
     return { id, data: JSON.parse(json) as T, expiresAt };
   }
 
@@ -127,17 +138,26 @@ export class DynamoDbSessionStore implements SessionStore {
         );
         return { created: true, session: { id, data: JSON.parse(json) as T, expiresAt } };
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw unavailable(this.kind, 'create', error);
+        if (!(error instanceof ConditionalCheckFailedException))
+          throw unavailable(this.kind, 'create', error);
       }
       const existing = await this.#getItem('create', id);
       const session = existing === undefined ? undefined : this.#live<T>(existing, Date.now());
       // Gone or expired between the two calls: try the conditional write again.
       if (session !== undefined) return { created: false, session };
     }
-    throw unavailable(this.kind, 'create', new Error(`session ${id} kept changing during ${MAX_UPDATE_ATTEMPTS} attempts`));
+    throw unavailable(
+      this.kind,
+      'create',
+      new Error(`session ${id} kept changing during ${MAX_UPDATE_ATTEMPTS} attempts`),
+    );
   }
 
-  async update<T extends SessionData = SessionData>(id: string, patch: Partial<T>, ttlSeconds?: number): Promise<Session<T> | undefined> {
+  async update<T extends SessionData = SessionData>(
+    id: string,
+    patch: Partial<T>,
+    ttlSeconds?: number,
+  ): Promise<Session<T> | undefined> {
     checkId(id);
     if (ttlSeconds !== undefined) checkTtl(ttlSeconds);
     const patchData = JSON.parse(encodeData(patch)) as object;
@@ -153,7 +173,13 @@ export class DynamoDbSessionStore implements SessionStore {
   async delete(id: string): Promise<boolean> {
     checkId(id);
     const result = await this.#call('delete', () =>
-      this.#client.send(new DeleteItemCommand({ TableName: this.#table, Key: { [this.#key]: { S: id } }, ReturnValues: 'ALL_OLD' })),
+      this.#client.send(
+        new DeleteItemCommand({
+          TableName: this.#table,
+          Key: { [this.#key]: { S: id } },
+          ReturnValues: 'ALL_OLD',
+        }),
+      ),
     );
     return result.Attributes !== undefined && this.#live(result.Attributes, Date.now()) !== undefined;
   }
@@ -177,7 +203,10 @@ export class DynamoDbSessionStore implements SessionStore {
     );
     const sessions = (result.Items ?? []).flatMap((item) => this.#live<T>(item, now) ?? []);
     const last = result.LastEvaluatedKey;
-    return { sessions, cursor: last === undefined ? undefined : Buffer.from(JSON.stringify(last)).toString('base64url') };
+    return {
+      sessions,
+      cursor: last === undefined ? undefined : Buffer.from(JSON.stringify(last)).toString('base64url'),
+    };
   }
 
   async close(): Promise<void> {
@@ -202,11 +231,24 @@ export class DynamoDbSessionStore implements SessionStore {
         KeySchema: [{ AttributeName: this.#key, KeyType: 'HASH' }],
       }),
     );
-    await waitUntilTableExists({ client: this.#client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: this.#table });
-    await this.#client.send(new UpdateTimeToLiveCommand({ TableName: this.#table, TimeToLiveSpecification: { AttributeName: this.#ttl, Enabled: true } }));
+    await waitUntilTableExists(
+      { client: this.#client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 },
+      { TableName: this.#table },
+    );
+    await this.#client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: this.#table,
+        TimeToLiveSpecification: { AttributeName: this.#ttl, Enabled: true },
+      }),
+    );
   }
 
-  async #compareAndSet<T extends SessionData>(operation: string, id: string, change: (data: SessionData) => SessionData, ttlSeconds: number | undefined): Promise<Session<T> | undefined> {
+  async #compareAndSet<T extends SessionData>(
+    operation: string,
+    id: string,
+    change: (data: SessionData) => SessionData,
+    ttlSeconds: number | undefined,
+  ): Promise<Session<T> | undefined> {
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt += 1) {
       const item = await this.#getItem(operation, id);
       const now = Date.now();
@@ -227,14 +269,23 @@ export class DynamoDbSessionStore implements SessionStore {
         );
         return { id, data: data as T, expiresAt };
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw unavailable(this.kind, operation, error);
+        if (!(error instanceof ConditionalCheckFailedException))
+          throw unavailable(this.kind, operation, error);
       }
     }
-    throw unavailable(this.kind, operation, new Error(`session ${id} kept changing during ${MAX_UPDATE_ATTEMPTS} attempts`));
+    throw unavailable(
+      this.kind,
+      operation,
+      new Error(`session ${id} kept changing during ${MAX_UPDATE_ATTEMPTS} attempts`),
+    );
   }
 
   async #getItem(operation: string, id: string): Promise<Item | undefined> {
-    const result = await this.#call(operation, () => this.#client.send(new GetItemCommand({ TableName: this.#table, Key: { [this.#key]: { S: id } }, ConsistentRead: true })));
+    const result = await this.#call(operation, () =>
+      this.#client.send(
+        new GetItemCommand({ TableName: this.#table, Key: { [this.#key]: { S: id } }, ConsistentRead: true }),
+      ),
+    );
     return result.Item;
   }
 

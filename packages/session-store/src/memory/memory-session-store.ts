@@ -3,7 +3,14 @@
  * expired sessions. For tests and single-process backends; nothing survives a restart.
  */
 /* eslint-disable @typescript-eslint/require-await -- the contract is async; this store answers at once, and async turns a bad argument into a rejection */
-import type { CreateResult, ListOptions, Session, SessionData, SessionPage, SessionStore } from '../session-store.js';
+import type {
+  CreateResult,
+  ListOptions,
+  Session,
+  SessionData,
+  SessionPage,
+  SessionStore,
+} from '../session-store.js';
 import { checkId, checkLimit, checkOpen, checkTtl, encodeData, expiryOf } from '../validate.js';
 
 export interface MemorySessionStoreOptions {
@@ -61,7 +68,11 @@ export class MemorySessionStore implements SessionStore {
     return { created: true, session: toSession<T>(id, entry) };
   }
 
-  async update<T extends SessionData = SessionData>(id: string, patch: Partial<T>, ttlSeconds?: number): Promise<Session<T> | undefined> {
+  async update<T extends SessionData = SessionData>(
+    id: string,
+    patch: Partial<T>,
+    ttlSeconds?: number,
+  ): Promise<Session<T> | undefined> {
     this.#check();
     checkId(id);
     if (ttlSeconds !== undefined) checkTtl(ttlSeconds);
@@ -69,7 +80,10 @@ export class MemorySessionStore implements SessionStore {
     const now = Date.now();
     const entry = this.#live(id, now);
     if (entry === undefined) return undefined;
-    entry.json = JSON.stringify({ ...(JSON.parse(entry.json) as object), ...(JSON.parse(patchJson) as object) });
+    entry.json = JSON.stringify({
+      ...(JSON.parse(entry.json) as object),
+      ...(JSON.parse(patchJson) as object),
+    });
     if (ttlSeconds !== undefined) entry.expiresAt = expiryOf(ttlSeconds, now);
     return toSession<T>(id, entry);
   }
@@ -117,7 +131,7 @@ export class MemorySessionStore implements SessionStore {
     this.#closed = true;
     clearInterval(this.#sweep);
     this.#entries.clear();
-    return ;
+    return;
   }
 
   #check(): void {

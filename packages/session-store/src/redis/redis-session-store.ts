@@ -6,7 +6,14 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import { unavailable } from '../errors.js';
-import type { CreateResult, ListOptions, Session, SessionData, SessionPage, SessionStore } from '../session-store.js';
+import type {
+  CreateResult,
+  ListOptions,
+  Session,
+  SessionData,
+  SessionPage,
+  SessionStore,
+} from '../session-store.js';
 import { checkId, checkLimit, checkOpen, checkTtl, encodeData, expiryOf } from '../validate.js';
 
 export interface RedisSessionStoreOptions {
@@ -93,7 +100,9 @@ export class RedisSessionStore implements SessionStore {
     checkTtl(ttlSeconds);
     const json = encodeData(data);
     const expiresAt = expiryOf(ttlSeconds, Date.now());
-    await this.#call('put', () => this.#client.set(this.#prefix + id, stored(json, expiresAt), 'PX', Math.ceil(ttlSeconds * 1000)));
+    await this.#call('put', () =>
+      this.#client.set(this.#prefix + id, stored(json, expiresAt), 'PX', Math.ceil(ttlSeconds * 1000)),
+    );
     return { id, data: JSON.parse(json) as T, expiresAt };
   }
 
@@ -102,12 +111,25 @@ export class RedisSessionStore implements SessionStore {
     checkTtl(ttlSeconds);
     const json = encodeData(data);
     const expiresAt = expiryOf(ttlSeconds, Date.now());
-    const previous = await this.#call('create', () => this.#client.set(this.#prefix + id, stored(json, expiresAt), 'PX', Math.ceil(ttlSeconds * 1000), 'NX', 'GET'));
+    const previous = await this.#call('create', () =>
+      this.#client.set(
+        this.#prefix + id,
+        stored(json, expiresAt),
+        'PX',
+        Math.ceil(ttlSeconds * 1000),
+        'NX',
+        'GET',
+      ),
+    );
     if (previous === null) return { created: true, session: { id, data: JSON.parse(json) as T, expiresAt } };
     return { created: false, session: toSession<T>(id, previous) };
   }
 
-  async update<T extends SessionData = SessionData>(id: string, patch: Partial<T>, ttlSeconds?: number): Promise<Session<T> | undefined> {
+  async update<T extends SessionData = SessionData>(
+    id: string,
+    patch: Partial<T>,
+    ttlSeconds?: number,
+  ): Promise<Session<T> | undefined> {
     checkId(id);
     if (ttlSeconds !== undefined) checkTtl(ttlSeconds);
     const patchData = JSON.parse(encodeData(patch)) as object;
@@ -127,7 +149,9 @@ export class RedisSessionStore implements SessionStore {
 
   async list<T extends SessionData = SessionData>(options: ListOptions = {}): Promise<SessionPage<T>> {
     const limit = checkLimit(options.limit);
-    const [next, keys] = await this.#call('list', () => this.#client.scan(options.cursor ?? '0', 'MATCH', `${escapeGlob(this.#prefix)}*`, 'COUNT', limit));
+    const [next, keys] = await this.#call('list', () =>
+      this.#client.scan(options.cursor ?? '0', 'MATCH', `${escapeGlob(this.#prefix)}*`, 'COUNT', limit),
+    );
     const values = keys.length === 0 ? [] : await this.#call('list', () => this.#client.mget(keys));
     const sessions: Session<T>[] = [];
     keys.forEach((key, i) => {
@@ -147,7 +171,12 @@ export class RedisSessionStore implements SessionStore {
     }
   }
 
-  async #compareAndSet<T extends SessionData>(operation: string, id: string, change: (data: SessionData) => SessionData, ttlSeconds: number | undefined): Promise<Session<T> | undefined> {
+  async #compareAndSet<T extends SessionData>(
+    operation: string,
+    id: string,
+    change: (data: SessionData) => SessionData,
+    ttlSeconds: number | undefined,
+  ): Promise<Session<T> | undefined> {
     const key = this.#prefix + id;
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt += 1) {
       const raw = await this.#call(operation, () => this.#client.get(key));
@@ -157,10 +186,16 @@ export class RedisSessionStore implements SessionStore {
       const expiresAt = ttlSeconds === undefined ? current.e : expiryOf(ttlSeconds, Date.now());
       const next = stored(JSON.stringify(data), expiresAt);
       const px = ttlSeconds === undefined ? '0' : String(Math.ceil(ttlSeconds * 1000));
-      const swapped = await this.#call(operation, () => (this.#client as unknown as RedisWithScripts).swbCompareAndSet(key, raw, next, px));
+      const swapped = await this.#call(operation, () =>
+        (this.#client as unknown as RedisWithScripts).swbCompareAndSet(key, raw, next, px),
+      );
       if (swapped === 1) return { id, data: data as T, expiresAt };
     }
-    throw unavailable(this.kind, operation, new Error(`session ${id} kept changing during ${MAX_CAS_ATTEMPTS} attempts`));
+    throw unavailable(
+      this.kind,
+      operation,
+      new Error(`session ${id} kept changing during ${MAX_CAS_ATTEMPTS} attempts`),
+    );
   }
 
   async #call<R>(operation: string, fn: () => Promise<R>): Promise<R> {

@@ -6,7 +6,14 @@
 /* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; async turns every failure into a rejection */
 import Database from 'better-sqlite3';
 import { unavailable } from '../errors.js';
-import type { CreateResult, ListOptions, Session, SessionData, SessionPage, SessionStore } from '../session-store.js';
+import type {
+  CreateResult,
+  ListOptions,
+  Session,
+  SessionData,
+  SessionPage,
+  SessionStore,
+} from '../session-store.js';
 import { checkId, checkLimit, checkOpen, checkTtl, encodeData, expiryOf } from '../validate.js';
 
 export interface SqliteSessionStoreOptions {
@@ -44,26 +51,35 @@ export class SqliteSessionStore implements SessionStore {
 
   constructor(options: SqliteSessionStoreOptions) {
     const table = options.table ?? 'sessions';
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw unavailable(this.kind, 'open', new TypeError(`invalid table name "${table}"`));
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table))
+      throw unavailable(this.kind, 'open', new TypeError(`invalid table name "${table}"`));
     try {
       this.#db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = NORMAL');
-      this.#db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, data TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`);
+      this.#db.exec(
+        `CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, data TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`,
+      );
     } catch (error) {
       throw unavailable(this.kind, `open ${options.path}`, error);
     }
     const db = this.#db;
     this.#statements = {
-      get: db.prepare<[string, number], Row>(`SELECT id, data, expires_at FROM ${table} WHERE id = ? AND expires_at > ?`),
-      put: db.prepare(`INSERT INTO ${table} (id, data, expires_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`),
+      get: db.prepare<[string, number], Row>(
+        `SELECT id, data, expires_at FROM ${table} WHERE id = ? AND expires_at > ?`,
+      ),
+      put: db.prepare(
+        `INSERT INTO ${table} (id, data, expires_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`,
+      ),
       create: db.prepare(
         `INSERT INTO ${table} (id, data, expires_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at WHERE ${table}.expires_at <= ?`,
       ),
       update: db.prepare(`UPDATE ${table} SET data = ?, expires_at = ? WHERE id = ?`),
       touch: db.prepare(`UPDATE ${table} SET expires_at = ? WHERE id = ? AND expires_at > ?`),
       delete: db.prepare<[string], Row>(`DELETE FROM ${table} WHERE id = ? RETURNING id, data, expires_at`),
-      list: db.prepare<[string, number, number], Row>(`SELECT id, data, expires_at FROM ${table} WHERE id > ? AND expires_at > ? ORDER BY id LIMIT ?`),
+      list: db.prepare<[string, number, number], Row>(
+        `SELECT id, data, expires_at FROM ${table} WHERE id > ? AND expires_at > ? ORDER BY id LIMIT ?`,
+      ),
       sweep: db.prepare(`DELETE FROM ${table} WHERE expires_at <= ?`),
     };
     this.#sweep = setInterval(() => {
@@ -100,32 +116,41 @@ export class SqliteSessionStore implements SessionStore {
     checkTtl(ttlSeconds);
     const json = encodeData(data);
     return this.#run('create', () =>
-      this.#db.transaction((): CreateResult<T> => {
-        const now = Date.now();
-        const expiresAt = expiryOf(ttlSeconds, now);
-        const { changes } = this.#statements.create.run(id, json, expiresAt, now);
-        if (changes === 1) return { created: true, session: { id, data: JSON.parse(json) as T, expiresAt } };
-        const row = this.#statements.get.get(id, now);
-        if (row === undefined) throw new Error(`session ${id} vanished inside a transaction`);
-        return { created: false, session: toSession<T>(row) };
-      }).immediate(),
+      this.#db
+        .transaction((): CreateResult<T> => {
+          const now = Date.now();
+          const expiresAt = expiryOf(ttlSeconds, now);
+          const { changes } = this.#statements.create.run(id, json, expiresAt, now);
+          if (changes === 1)
+            return { created: true, session: { id, data: JSON.parse(json) as T, expiresAt } };
+          const row = this.#statements.get.get(id, now);
+          if (row === undefined) throw new Error(`session ${id} vanished inside a transaction`);
+          return { created: false, session: toSession<T>(row) };
+        })
+        .immediate(),
     );
   }
 
-  async update<T extends SessionData = SessionData>(id: string, patch: Partial<T>, ttlSeconds?: number): Promise<Session<T> | undefined> {
+  async update<T extends SessionData = SessionData>(
+    id: string,
+    patch: Partial<T>,
+    ttlSeconds?: number,
+  ): Promise<Session<T> | undefined> {
     checkId(id);
     if (ttlSeconds !== undefined) checkTtl(ttlSeconds);
     const patchData = JSON.parse(encodeData(patch)) as object;
     return this.#run('update', () =>
-      this.#db.transaction((): Session<T> | undefined => {
-        const now = Date.now();
-        const row = this.#statements.get.get(id, now);
-        if (row === undefined) return undefined;
-        const data = { ...(JSON.parse(row.data) as object), ...patchData } as unknown as T;
-        const expiresAt = ttlSeconds === undefined ? row.expires_at : expiryOf(ttlSeconds, now);
-        this.#statements.update.run(JSON.stringify(data), expiresAt, id);
-        return { id, data, expiresAt };
-      }).immediate(),
+      this.#db
+        .transaction((): Session<T> | undefined => {
+          const now = Date.now();
+          const row = this.#statements.get.get(id, now);
+          if (row === undefined) return undefined;
+          const data = { ...(JSON.parse(row.data) as object), ...patchData } as unknown as T;
+          const expiresAt = ttlSeconds === undefined ? row.expires_at : expiryOf(ttlSeconds, now);
+          this.#statements.update.run(JSON.stringify(data), expiresAt, id);
+          return { id, data, expiresAt };
+        })
+        .immediate(),
     );
   }
 

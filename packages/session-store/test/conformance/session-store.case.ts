@@ -59,7 +59,9 @@ export function sessionStoreConformance(name: string, open: OpenStore): void {
     });
 
     it('of concurrent creates, exactly one wins', async () => {
-      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.create(id('race'), { i }, 60)));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => store.create(id('race'), { i }, 60)),
+      );
       expect(results.filter((r) => r.created)).toHaveLength(1);
       const winner = results.find((r) => r.created)?.session.data;
       for (const r of results) expect(r.session.data).toEqual(winner);
@@ -81,7 +83,9 @@ export function sessionStoreConformance(name: string, open: OpenStore): void {
       await store.put(id('cas'), {}, 60);
       await Promise.all(Array.from({ length: 10 }, (_, i) => store.update(id('cas'), { [`k${i}`]: i })));
       const got = await store.get(id('cas'));
-      expect(Object.keys(got?.data ?? {}).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `k${i}`).sort());
+      expect(Object.keys(got?.data ?? {}).sort()).toEqual(
+        Array.from({ length: 10 }, (_, i) => `k${i}`).sort(),
+      );
     });
 
     it('touch restarts the TTL of a live session only', async () => {
@@ -131,7 +135,9 @@ export function sessionStoreConformance(name: string, open: OpenStore): void {
       await expect(store.put('', { a: 1 }, 60)).rejects.toMatchObject(invalid);
       await expect(store.put(id('bad'), { a: 1 }, 0)).rejects.toMatchObject(invalid);
       await expect(store.put(id('bad'), { a: 1 }, Number.NaN)).rejects.toMatchObject(invalid);
-      await expect(store.create(id('bad'), [] as unknown as Record<string, never>, 60)).rejects.toMatchObject(invalid);
+      await expect(store.create(id('bad'), [] as unknown as Record<string, never>, 60)).rejects.toMatchObject(
+        invalid,
+      );
       await expect(store.put(id('bad'), { n: 1n }, 60)).rejects.toMatchObject(invalid);
       await expect(store.list({ limit: 0 })).rejects.toMatchObject(invalid);
       expect(await store.get(id('bad'))).toBeUndefined();

@@ -64,7 +64,8 @@ export async function dynamoDbLocal(): Promise<DynamoDbLocal | string> {
   const given = process.env.DYNAMODB_ENDPOINT;
   if (given !== undefined && given !== '') {
     const url = new URL(given);
-    if (!(await reachable(url.hostname, Number(url.port)))) return `DYNAMODB_ENDPOINT=${given} does not answer`;
+    if (!(await reachable(url.hostname, Number(url.port))))
+      return `DYNAMODB_ENDPOINT=${given} does not answer`;
     return { endpoint: given, stop: () => Promise.resolve() };
   }
   let jarDir: string;
@@ -79,19 +80,37 @@ export async function dynamoDbLocal(): Promise<DynamoDbLocal | string> {
   const port = await freePort();
   let child: ChildProcess;
   try {
-    child = spawn('java', ['-Djava.library.path=DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', '-inMemory', '-sharedDb', '-port', String(port)], { cwd: jarDir, stdio: 'ignore' });
+    child = spawn(
+      'java',
+      [
+        '-Djava.library.path=DynamoDBLocal_lib',
+        '-jar',
+        'DynamoDBLocal.jar',
+        '-inMemory',
+        '-sharedDb',
+        '-port',
+        String(port),
+      ],
+      { cwd: jarDir, stdio: 'ignore' },
+    );
   } catch (error) {
     return `java could not start DynamoDB Local: ${(error as Error).message}`;
   }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const failed = new Promise<string>((resolve) => child.once('error', (error) => resolve(`java could not start DynamoDB Local: ${error.message}`)));
+  const failed = new Promise<string>((resolve) =>
+    child.once('error', (error) => resolve(`java could not start DynamoDB Local: ${error.message}`)),
+  );
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
     await exited;
   };
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    const outcome = await Promise.race([reachable('127.0.0.1', port).then((ok) => (ok ? 'up' : 'down')), failed, exited.then(() => 'DynamoDB Local exited at start')]);
+    const outcome = await Promise.race([
+      reachable('127.0.0.1', port).then((ok) => (ok ? 'up' : 'down')),
+      failed,
+      exited.then(() => 'DynamoDB Local exited at start'),
+    ]);
     if (outcome === 'up') return { endpoint: `http://127.0.0.1:${port}`, stop };
     if (outcome !== 'down') return outcome;
     // Java takes a few seconds to open the port, and it announces it nowhere we can await.

@@ -72,13 +72,23 @@ class SentNotingHandler {
 const requestApi = Dispatcher.prototype.request;
 
 /** `dispatcher.request(options)`, with `state.sent` kept up to date and attached to a thrown error. */
-export async function requestTracked(dispatcher: Dispatcher, options: Dispatcher.RequestOptions, state: DeliveryState): Promise<Dispatcher.ResponseData> {
+export async function requestTracked(
+  dispatcher: Dispatcher,
+  options: Dispatcher.RequestOptions,
+  state: DeliveryState,
+): Promise<Dispatcher.ResponseData> {
   const tracking = {
     dispatch: (opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean =>
-      dispatcher.dispatch(opts, new SentNotingHandler(handler as Handler, state) as unknown as Dispatcher.DispatchHandler),
+      dispatcher.dispatch(
+        opts,
+        new SentNotingHandler(handler as Handler, state) as unknown as Dispatcher.DispatchHandler,
+      ),
   };
   try {
-    return await requestApi.call<Dispatcher, [Dispatcher.RequestOptions], Promise<Dispatcher.ResponseData>>(tracking as unknown as Dispatcher, options);
+    return await requestApi.call<Dispatcher, [Dispatcher.RequestOptions], Promise<Dispatcher.ResponseData>>(
+      tracking as unknown as Dispatcher,
+      options,
+    );
   } catch (error) {
     if (error instanceof Error) (error as TrackedError).delivery = state;
     throw error;

@@ -40,7 +40,10 @@ export class RecyclingPool {
       const old = this.#pool;
       this.#pool = this.#newPool();
       this.#bornAt = Date.now();
-      const retired: Promise<void> = old.close().catch(() => undefined).finally(() => this.#retiring.delete(retired));
+      const retired: Promise<void> = old
+        .close()
+        .catch(() => undefined)
+        .finally(() => this.#retiring.delete(retired));
       this.#retiring.add(retired);
     }
     return this.#pool;
@@ -62,8 +65,13 @@ export class RecyclingPool {
       keepAliveMaxTimeout: 60_000,
       // undici closes a connection after maxRequestsPerClient + 1 requests; a limit of 1 is done
       // per request instead (RecyclingPool.resetEachRequest), since undici reads 0 as "no limit".
-      ...(this.#options.maxRequestsPerConnection > 1 ? { maxRequestsPerClient: this.#options.maxRequestsPerConnection - 1 } : {}),
-      connect: { noDelay: true, ...(this.#options.servername === undefined ? {} : { servername: this.#options.servername }) },
+      ...(this.#options.maxRequestsPerConnection > 1
+        ? { maxRequestsPerClient: this.#options.maxRequestsPerConnection - 1 }
+        : {}),
+      connect: {
+        noDelay: true,
+        ...(this.#options.servername === undefined ? {} : { servername: this.#options.servername }),
+      },
     });
   }
 }

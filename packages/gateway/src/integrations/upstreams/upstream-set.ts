@@ -37,6 +37,8 @@ interface Target {
   upstreams: Upstream[];
 }
 
+const NONE_TRIED: Set<Upstream> = new Set();
+
 export class UpstreamSet {
   readonly #integration: string;
   readonly #settings: UpstreamConfig;
@@ -51,8 +53,14 @@ export class UpstreamSet {
   constructor(options: UpstreamSetOptions) {
     this.#integration = options.integration;
     this.#settings = options.settings;
-    const pool = { maxConnectionAgeMs: options.settings.maxConnectionAgeMs, maxRequestsPerConnection: options.settings.maxRequestsPerConnection };
-    this.#targets = options.origins.map((origin) => ({ origin, upstreams: [new Upstream(unresolved(origin), pool)] }));
+    const pool = {
+      maxConnectionAgeMs: options.settings.maxConnectionAgeMs,
+      maxRequestsPerConnection: options.settings.maxRequestsPerConnection,
+    };
+    this.#targets = options.origins.map((origin) => ({
+      origin,
+      upstreams: [new Upstream(unresolved(origin), pool)],
+    }));
     this.#rebuild();
     const probe = setInterval(() => void this.#probeEjected(), options.settings.probeIntervalMs);
     probe.unref();
@@ -77,11 +85,11 @@ export class UpstreamSet {
    */
   async request(request: UpstreamRequest, timeoutMs: number): Promise<Dispatcher.ResponseData> {
     const deadline = Date.now() + timeoutMs;
-    const tried = new Set<Upstream>();
+    // Shared and empty until a first failure, so the common path allocates no set.
+    let tried: Set<Upstream> = NONE_TRIED;
     let backoff = this.#settings.retry.backoffMs;
     for (let attempt = 1; ; attempt += 1) {
       const upstream = this.#pick(tried);
-      tried.add(upstream);
       const remaining = deadline - Date.now();
       const state: DeliveryState = { sent: false };
       let reason: UndeliveredReason | undefined;
@@ -93,7 +101,10 @@ export class UpstreamSet {
             origin: upstream.origin,
             method: request.method,
             path: request.path,
-            headers: upstream.hostHeader === undefined ? request.headers : { ...request.headers, host: upstream.hostHeader },
+            headers:
+              upstream.hostHeader === undefined
+                ? request.headers
+                : { ...request.headers, host: upstream.hostHeader },
             body: request.body,
             ...(upstream.resetEachRequest ? { reset: true } : {}),
             headersTimeout: Math.max(1, remaining),
@@ -107,7 +118,10 @@ export class UpstreamSet {
         }
         await response.body.dump();
         reason = 'draining';
-        failure = new GatewayError('SWB_ERR_BACKEND_UNREACHABLE', `backend ${upstream.origin} is draining (503)`);
+        failure = new GatewayError(
+          'SWB_ERR_BACKEND_UNREACHABLE',
+          `backend ${upstream.origin} is draining (503)`,
+        );
       } catch (error) {
         reason = undeliveredError(error);
         if (reason === undefined) {
@@ -117,6 +131,8 @@ export class UpstreamSet {
         failure = error;
       }
       if (upstream.eject()) this.#publishEjection(upstream, reason);
+      if (tried === NONE_TRIED) tried = new Set();
+      tried.add(upstream);
       if (!this.#settings.retry.enabled || this.#closed) throw failure;
       // Every upstream tried once already: wait a little before going round again.
       if (this.#untried(tried) === undefined) {
@@ -126,7 +142,12 @@ export class UpstreamSet {
         if (wait > 0) await sleep(wait);
       }
       if (Date.now() >= deadline) throw failure;
-      channels.upstreamRetry.publish({ integration: this.#integration, attempt, origin: upstream.origin, reason });
+      channels.upstreamRetry.publish({
+        integration: this.#integration,
+        attempt,
+        origin: upstream.origin,
+        reason,
+      });
     }
   }
 
@@ -160,7 +181,11 @@ export class UpstreamSet {
     const untried = this.#untried(tried);
     const chosen = untried ?? all[this.#next % count];
     this.#next = (this.#next + 1) % count;
-    if (chosen === undefined) throw new GatewayError('SWB_ERR_BACKEND_UNREACHABLE', `integration ${this.#integration} has no upstream`);
+    if (chosen === undefined)
+      throw new GatewayError(
+        'SWB_ERR_BACKEND_UNREACHABLE',
+        `integration ${this.#integration} has no upstream`,
+      );
     return chosen;
   }
 
@@ -181,7 +206,13 @@ export class UpstreamSet {
         this.#all
           .filter((u) => u.ejected)
           .map(async (u) => {
-            if ((await u.probe(this.#settings.probePath, timeout)) && !this.#closed && u.ejected && u.succeeded()) this.#publishReturn(u);
+            if (
+              (await u.probe(this.#settings.probePath, timeout)) &&
+              !this.#closed &&
+              u.ejected &&
+              u.succeeded()
+            )
+              this.#publishReturn(u);
           }),
       );
     } finally {
@@ -190,7 +221,10 @@ export class UpstreamSet {
   }
 
   async #refreshDns(): Promise<void> {
-    const pool = { maxConnectionAgeMs: this.#settings.maxConnectionAgeMs, maxRequestsPerConnection: this.#settings.maxRequestsPerConnection };
+    const pool = {
+      maxConnectionAgeMs: this.#settings.maxConnectionAgeMs,
+      maxRequestsPerConnection: this.#settings.maxRequestsPerConnection,
+    };
     const retired: Upstream[] = [];
     for (const target of this.#targets) {
       if (!needsResolution(target.origin)) continue;
@@ -212,10 +246,12 @@ export class UpstreamSet {
   }
 
   #publishEjection(upstream: Upstream, reason: UndeliveredReason | 'failures'): void {
-    if (channels.upstreamEjection.hasSubscribers) channels.upstreamEjection.publish({ integration: this.#integration, origin: upstream.origin, reason });
+    if (channels.upstreamEjection.hasSubscribers)
+      channels.upstreamEjection.publish({ integration: this.#integration, origin: upstream.origin, reason });
   }
 
   #publishReturn(upstream: Upstream): void {
-    if (channels.upstreamReturn.hasSubscribers) channels.upstreamReturn.publish({ integration: this.#integration, origin: upstream.origin });
+    if (channels.upstreamReturn.hasSubscribers)
+      channels.upstreamReturn.publish({ integration: this.#integration, origin: upstream.origin });
   }
 }

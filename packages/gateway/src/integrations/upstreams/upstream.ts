@@ -26,7 +26,10 @@ export class Upstream {
   constructor(address: UpstreamAddress, pool: Omit<RecyclingPoolOptions, 'servername'>) {
     this.origin = address.origin;
     this.hostHeader = address.hostHeader;
-    this.#pool = new RecyclingPool(address.origin, { ...pool, ...(address.servername === undefined ? {} : { servername: address.servername }) });
+    this.#pool = new RecyclingPool(address.origin, {
+      ...pool,
+      ...(address.servername === undefined ? {} : { servername: address.servername }),
+    });
   }
 
   get ejected(): boolean {

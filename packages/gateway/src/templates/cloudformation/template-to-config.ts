@@ -5,8 +5,19 @@
  * gateway does not use are skipped with a note; unsupported properties give a warning.
  * @see docs/templates.md
  */
-import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
-import { NO_VALUE, resolveValue, templateError, type ResolveContext } from './intrinsics.js';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { resolveValue, templateError, type ResolveContext } from './intrinsics.js';
+import {
+  isObject,
+  mapFunction,
+  mapIntegration,
+  mapStageSettings,
+  mergeEnvironment,
+  serviceOf,
+  text,
+  type Properties,
+} from './resource-mappers.js';
+import { API, FUNCTION_TYPES, PROPERTIES } from './resource-properties.js';
 
 export interface TemplateOptions {
   /** `--param Key=Value` values. @default {} */
@@ -30,129 +41,11 @@ export interface TemplateResult {
   readonly notes: string[];
 }
 
-type Properties = Record<string, unknown>;
-
 interface Resource {
   readonly id: string;
   readonly type: string;
   readonly raw: Record<string, unknown>;
 }
-
-const API = 'AWS::ApiGatewayV2::Api';
-const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function']);
-
-/** Properties each type maps; `known` ones are accepted without effect; anything else is warned about. */
-const PROPERTIES: Readonly<
-  Record<string, { readonly mapped: readonly string[]; readonly known: readonly string[] }>
-> = {
-  [API]: {
-    mapped: ['ProtocolType', 'RouteSelectionExpression', 'ApiKeySelectionExpression'],
-    known: ['Name', 'Description', 'Tags', 'DisableSchemaValidation', 'Version'],
-  },
-  'AWS::ApiGatewayV2::Route': {
-    mapped: [
-      'ApiId',
-      'RouteKey',
-      'Target',
-      'AuthorizationType',
-      'AuthorizerId',
-      'RouteResponseSelectionExpression',
-      'RequestParameters',
-      'ModelSelectionExpression',
-      'RequestModels',
-      'ApiKeyRequired',
-    ],
-    known: ['OperationName', 'AuthorizationScopes'],
-  },
-  'AWS::ApiGatewayV2::Integration': {
-    mapped: [
-      'ApiId',
-      'IntegrationType',
-      'IntegrationUri',
-      'IntegrationMethod',
-      'RequestTemplates',
-      'TemplateSelectionExpression',
-      'RequestParameters',
-      'TimeoutInMillis',
-      'PassthroughBehavior',
-      'ContentHandlingStrategy',
-      'ConnectionType',
-      'PayloadFormatVersion',
-    ],
-    known: ['Description', 'CredentialsArn', 'IntegrationSubtype'],
-  },
-  'AWS::ApiGatewayV2::RouteResponse': {
-    mapped: ['ApiId', 'RouteId', 'RouteResponseKey'],
-    known: ['ModelSelectionExpression', 'ResponseModels', 'ResponseParameters'],
-  },
-  'AWS::ApiGatewayV2::IntegrationResponse': {
-    mapped: [
-      'ApiId',
-      'IntegrationId',
-      'IntegrationResponseKey',
-      'ResponseTemplates',
-      'TemplateSelectionExpression',
-    ],
-    known: ['ContentHandlingStrategy', 'ResponseParameters'],
-  },
-  'AWS::ApiGatewayV2::Model': { mapped: ['ApiId', 'Name', 'Schema', 'ContentType'], known: ['Description'] },
-  'AWS::ApiGatewayV2::Authorizer': {
-    mapped: ['ApiId', 'AuthorizerType', 'AuthorizerUri', 'IdentitySource', 'Name'],
-    known: ['AuthorizerCredentialsArn', 'AuthorizerResultTtlInSeconds', 'AuthorizerPayloadFormatVersion'],
-  },
-  'AWS::ApiGatewayV2::Stage': {
-    mapped: [
-      'ApiId',
-      'StageName',
-      'StageVariables',
-      'DefaultRouteSettings',
-      'RouteSettings',
-      'AccessLogSettings',
-    ],
-    known: ['DeploymentId', 'Description', 'Tags', 'AutoDeploy', 'ClientCertificateId'],
-  },
-  'AWS::ApiGatewayV2::Deployment': { mapped: ['ApiId'], known: ['Description', 'StageName'] },
-  'AWS::Serverless::Function': {
-    mapped: [
-      'CodeUri',
-      'Handler',
-      'Runtime',
-      'Environment',
-      'Timeout',
-      'MemorySize',
-      'FunctionName',
-      'InlineCode',
-    ],
-    known: [
-      'Policies',
-      'Role',
-      'Events',
-      'Description',
-      'Architectures',
-      'Tags',
-      'Layers',
-      'Tracing',
-      'AutoPublishAlias',
-      'ReservedConcurrentExecutions',
-      'LoggingConfig',
-      'PackageType',
-    ],
-  },
-  'AWS::Lambda::Function': {
-    mapped: ['Code', 'Handler', 'Runtime', 'Environment', 'Timeout', 'MemorySize', 'FunctionName'],
-    known: [
-      'Role',
-      'Description',
-      'Architectures',
-      'Tags',
-      'Layers',
-      'TracingConfig',
-      'ReservedConcurrentExecutions',
-      'LoggingConfig',
-      'PackageType',
-    ],
-  },
-};
 
 /** Pseudo parameters and their local values. */
 function pseudoParameters(options: TemplateOptions): Map<string, string | string[]> {
@@ -171,10 +64,6 @@ function pseudoParameters(options: TemplateOptions): Map<string, string | string
     ['AWS::URLSuffix', 'amazonaws.com'],
     ['AWS::NotificationARNs', []],
   ]);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Converts a parsed template; throws SWB_ERR_TEMPLATE_INVALID when it cannot be used. */
@@ -335,7 +224,7 @@ export function templateToConfig(template: unknown, options: TemplateOptions): T
   const ofType = (type: string) => active.filter((resource) => resource.type === type && belongs(resource));
 
   const config: Record<string, unknown> = {};
-  const apiSection: Record<string, unknown> = { region };
+  const apiSection: Record<string, unknown> = {};
   if (typeof api.props['RouteSelectionExpression'] === 'string')
     apiSection['routeSelectionExpression'] = api.props['RouteSelectionExpression'];
   if (api.props['ApiKeySelectionExpression'] !== undefined)
@@ -533,185 +422,3 @@ export function templateToConfig(template: unknown, options: TemplateOptions): T
   if (Object.keys(authorizers).length > 0) config['authorizers'] = authorizers;
   return { config, warnings, notes };
 }
-
-/** A template value as text: strings as they are, numbers and booleans printed, anything else as JSON. */
-function text(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return `${value}`;
-  return value === undefined ? '' : JSON.stringify(value);
-}
-
-function serviceOf(type: string): string {
-  const [, service] = type.split('::');
-  return (service ?? 'unknown').toLowerCase();
-}
-
-function mergeEnvironment(global: unknown, own: unknown): unknown {
-  const variables = (value: unknown) =>
-    isObject(value) && isObject(value['Variables']) ? value['Variables'] : {};
-  if (global === undefined) return own;
-  return { Variables: { ...variables(global), ...variables(own) } };
-}
-
-/** A Lambda function as `functions.<id>`, or undefined (with a warning) when it cannot run here. */
-function mapFunction(
-  fn: { id: string; type: string; props: Properties },
-  baseDir: string,
-  warnings: string[],
-): Record<string, unknown> | undefined {
-  const where = `${fn.id} (${fn.type})`;
-  const runtime = typeof fn.props['Runtime'] === 'string' ? fn.props['Runtime'] : 'nodejs20.x';
-  if (!runtime.startsWith('nodejs')) {
-    warnings.push(
-      `${where}: Runtime ${runtime} cannot run locally (only Node.js handlers do); routes that use it fail`,
-    );
-    return undefined;
-  }
-  const handler = fn.props['Handler'];
-  if (typeof handler !== 'string') throw templateError(`${fn.id}.Handler`, 'a function needs a Handler');
-  let codeDir: string | undefined;
-  const code = fn.type === 'AWS::Lambda::Function' ? fn.props['Code'] : fn.props['CodeUri'];
-  if (typeof code === 'string') codeDir = code;
-  else if (isObject(code) && typeof code['ZipFile'] === 'string')
-    warnings.push(`${where}: inline Code.ZipFile is not supported; put the code in a folder and use CodeUri`);
-  else if (code === undefined && fn.props['InlineCode'] === undefined) codeDir = '.';
-  else
-    warnings.push(
-      `${where}: code in S3 (${JSON.stringify(code ?? fn.props['InlineCode'])}) cannot run locally; use a local CodeUri folder`,
-    );
-  if (codeDir === undefined) return undefined;
-  if (/^s3:\/\//.test(codeDir)) {
-    warnings.push(`${where}: CodeUri ${codeDir} is in S3 and cannot run locally; use a local folder`);
-    return undefined;
-  }
-  const entry: Record<string, unknown> = {
-    codeDir: isAbsolute(codeDir) ? codeDir : resolvePath(baseDir, codeDir),
-    handler,
-    runtime,
-  };
-  if (typeof fn.props['FunctionName'] === 'string') entry['functionName'] = fn.props['FunctionName'];
-  const environment = fn.props['Environment'];
-  if (isObject(environment) && isObject(environment['Variables']))
-    entry['environment'] = Object.fromEntries(
-      Object.entries(environment['Variables']).map(([k, v]) => [k, text(v)]),
-    );
-  if (fn.props['Timeout'] !== undefined) entry['timeoutMs'] = Math.round(Number(fn.props['Timeout']) * 1000);
-  if (fn.props['MemorySize'] !== undefined) entry['memoryMb'] = Number(fn.props['MemorySize']);
-  return entry;
-}
-
-function mapIntegration(
-  integration: { id: string; props: Properties },
-  functionFor: (uri: string) => string | undefined,
-  warnings: string[],
-): Record<string, unknown> {
-  const where = `${integration.id} (AWS::ApiGatewayV2::Integration)`;
-  const props = integration.props;
-  const type = text(props['IntegrationType'] ?? '');
-  const entry: Record<string, unknown> = { type };
-  const uri = props['IntegrationUri'] === undefined ? undefined : text(props['IntegrationUri']);
-  switch (type) {
-    case 'HTTP_PROXY':
-    case 'HTTP':
-      if (uri === undefined)
-        throw templateError(
-          `${integration.id}.IntegrationUri`,
-          `an ${type} integration needs IntegrationUri`,
-        );
-      entry['uri'] = uri;
-      break;
-    case 'AWS_PROXY': {
-      if (uri === undefined)
-        throw templateError(
-          `${integration.id}.IntegrationUri`,
-          'an AWS_PROXY integration needs IntegrationUri',
-        );
-      const fn = functionFor(uri);
-      if (fn !== undefined) entry['function'] = fn;
-      else if (/^https?:\/\//.test(uri)) entry['uri'] = uri;
-      else
-        throw templateError(
-          `${integration.id}.IntegrationUri`,
-          `"${uri}" names no Lambda function of this template (and is not an http(s) URL for the event POST)`,
-        );
-      break;
-    }
-    case 'MOCK':
-      break;
-    case 'AWS':
-      throw templateError(
-        `${integration.id}.IntegrationType`,
-        'AWS (non-proxy AWS service) integrations are not supported; use AWS_PROXY, HTTP, HTTP_PROXY or MOCK',
-      );
-    default:
-      throw templateError(`${integration.id}.IntegrationType`, `unknown IntegrationType "${type}"`);
-  }
-  if (typeof props['IntegrationMethod'] === 'string') entry['method'] = props['IntegrationMethod'];
-  if (props['TimeoutInMillis'] !== undefined) entry['timeoutMs'] = Number(props['TimeoutInMillis']);
-  if (isObject(props['RequestParameters']))
-    entry['requestParameters'] = Object.fromEntries(
-      Object.entries(props['RequestParameters']).map(([k, v]) => [k, text(v)]),
-    );
-  if (isObject(props['RequestTemplates'])) entry['requestTemplates'] = props['RequestTemplates'];
-  if (typeof props['TemplateSelectionExpression'] === 'string')
-    entry['templateSelectionExpression'] = props['TemplateSelectionExpression'];
-  if (typeof props['PassthroughBehavior'] === 'string')
-    entry['passthroughBehavior'] = props['PassthroughBehavior'];
-  if (typeof props['ContentHandlingStrategy'] === 'string')
-    entry['contentHandlingStrategy'] = props['ContentHandlingStrategy'];
-  if (props['ConnectionType'] === 'VPC_LINK')
-    warnings.push(`${where}: ConnectionType VPC_LINK is not supported; IntegrationUri is called directly`);
-  return entry;
-}
-
-/** Stage throttling (DefaultRouteSettings, RouteSettings) and AccessLogSettings into B's sections. */
-function mapStageSettings(
-  stage: { id: string; props: Properties },
-  config: Record<string, unknown>,
-  warnings: string[],
-): void {
-  const bucket = (settings: unknown): Record<string, number> | undefined => {
-    if (!isObject(settings)) return undefined;
-    const out: Record<string, number> = {};
-    if (settings['ThrottlingRateLimit'] !== undefined)
-      out['rateLimit'] = Number(settings['ThrottlingRateLimit']);
-    if (settings['ThrottlingBurstLimit'] !== undefined)
-      out['burstLimit'] = Number(settings['ThrottlingBurstLimit']);
-    for (const key of Object.keys(settings)) {
-      if (
-        key !== 'ThrottlingRateLimit' &&
-        key !== 'ThrottlingBurstLimit' &&
-        key !== 'DataTraceEnabled' &&
-        key !== 'DetailedMetricsEnabled' &&
-        key !== 'LoggingLevel'
-      ) {
-        warnings.push(
-          `${stage.id} (AWS::ApiGatewayV2::Stage): route setting ${key} is not supported and is ignored`,
-        );
-      }
-    }
-    return Object.keys(out).length === 0 ? undefined : out;
-  };
-  const throttling: Record<string, unknown> = {};
-  const messages = bucket(stage.props['DefaultRouteSettings']);
-  if (messages !== undefined) throttling['messages'] = messages;
-  if (isObject(stage.props['RouteSettings'])) {
-    const routes: Record<string, unknown> = {};
-    for (const [routeKey, settings] of Object.entries(stage.props['RouteSettings'])) {
-      const routeBucket = bucket(settings);
-      if (routeBucket !== undefined) routes[routeKey] = routeBucket;
-    }
-    if (Object.keys(routes).length > 0) throttling['routes'] = routes;
-  }
-  if (Object.keys(throttling).length > 0) config['throttling'] = throttling;
-  const access = stage.props['AccessLogSettings'];
-  if (isObject(access) && typeof access['Format'] === 'string') {
-    config['accessLog'] = { format: access['Format'] };
-    if (access['DestinationArn'] !== undefined)
-      warnings.push(
-        `${stage.id} (AWS::ApiGatewayV2::Stage): AccessLogSettings.DestinationArn is not supported; access logs go to stdout (accessLog.destination)`,
-      );
-  }
-}
-
-export { NO_VALUE };

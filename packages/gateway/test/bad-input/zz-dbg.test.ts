@@ -1,0 +1,27 @@
+import { it } from 'vitest';
+import { connect } from 'node:net';
+import { startTestGateway } from '../helpers/gateway.js';
+it('dbg', async () => {
+  await using gateway = await startTestGateway({ timeouts: { handshakeMs: 300 } });
+  const s = connect(gateway.clientPort, '127.0.0.1');
+  const started = Date.now();
+  let got = '';
+  s.on('data', (d) => (got += d.toString()));
+  s.write('GET /dev HTTP/1.1\r\nHost: x\r\n');
+  await new Promise((r) => s.on('close', r));
+  console.log(Date.now() - started, JSON.stringify(got));
+  const big = connect(gateway.clientPort, '127.0.0.1');
+  let got2 = '';
+  big.on('data', (d) => (got2 += d.toString()));
+  big.write('GET /dev HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' + 'x-a: ' + 'a'.repeat(20000) + '\r\n\r\n');
+  await new Promise((r) => big.on('close', r));
+  console.log(JSON.stringify(got2.slice(0, 100)));
+  const many = connect(gateway.clientPort, '127.0.0.1');
+  let got3 = '';
+  many.on('data', (d) => (got3 += d.toString()));
+  let h = ''; for (let i = 0; i < 2500; i++) h += `x${i}: 1\r\n`;
+  many.write('GET /dev HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' + h + '\r\n');
+  await new Promise((r) => { many.on('close', r); setTimeout(r, 1000); });
+  console.log(h.length, JSON.stringify(got3.slice(0, 100)));
+  many.destroy();
+});
