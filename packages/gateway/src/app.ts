@@ -88,7 +88,10 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
     },
     clientProto: listenerTls.client === undefined ? 'http' : 'https',
   };
-  const edge = createEdgeFeatures(config, api, logger);
+  const pools = new BackendPools();
+  // One Lambda runner serves AWS_PROXY functions and Lambda authorizers alike.
+  const integrationFactory = new IntegrationFactory({ config, pools, api, env: deps.env });
+  const edge = createEdgeFeatures(config, api, logger, () => integrationFactory.runner);
   const registry = new ConnectionRegistry();
   const clusterTag = newNodeTag();
   const connectionIds = new TaggedIds(clusterTag);
@@ -97,10 +100,8 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
     config.cluster.bus === 'embedded' && config.cluster.workers === 1 ? undefined : new ClusterFigures(() => signals.localFigures, () => clusterNode.peers(), config.scaler.windowMs);
   const signals = createScalingSignals({ config, registry, logger, ...(clusterFigures === undefined ? {} : { figures: clusterFigures }) });
   const { figures } = signals;
-  const pools = new BackendPools();
   // The schema has already compiled expressions and parameters, so construction cannot fail on them.
   const integrations = new Map<string, Integration>();
-  const integrationFactory = new IntegrationFactory({ config, pools, api, env: deps.env });
   for (const [name, integration] of Object.entries(config.integrations)) {
     integrations.set(name, integrationFactory.create(name, integration));
   }

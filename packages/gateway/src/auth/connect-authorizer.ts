@@ -3,6 +3,7 @@
  * Lambda REQUEST, or JWT) decides on a pending connection before the `$connect` integration runs.
  * @see docs/aws-compatibility.md "$connect authorization"
  */
+import type { LambdaRunner } from '../lambda/lambda-runner.js';
 import type { ErrorCode } from '@switchboard/protocol';
 import type { AuthorizerConfig } from '../config/authorizers.js';
 import type { Config } from '../config/schema.js';
@@ -37,6 +38,8 @@ export interface ConnectAuthorizer {
 export interface AuthorizerOptions {
   readonly api: ApiIdentity;
   readonly stageVariables: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The gateway's shared Lambda runner (made on first use), for Lambda authorizers. Its owner closes it. */
+  readonly lambdaRunner: () => LambdaRunner;
 }
 
 /** The authorizer for `config`. */

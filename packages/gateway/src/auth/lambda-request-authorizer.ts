@@ -6,18 +6,18 @@
 import type { AuthorizerConfig } from '../config/authorizers.js';
 import { LambdaInvocationError } from '../lambda/lambda-invocation-error.js';
 import type { LambdaFunctionSpec } from '../lambda/lambda-function.js';
-import { LambdaRunner } from '../lambda/lambda-runner.js';
+import type { LambdaRunner } from '../lambda/lambda-runner.js';
 import type { AuthorizerOptions } from './connect-authorizer.js';
 import { RequestAuthorizer, UnauthorizedSignal } from './request-authorizer.js';
 import type { RequestAuthorizerInput } from './request-authorizer-input.js';
 
 export class LambdaRequestAuthorizer extends RequestAuthorizer {
-  readonly #runner: LambdaRunner;
+  readonly #runner: () => LambdaRunner;
   readonly #spec: LambdaFunctionSpec;
 
   constructor(name: string, config: AuthorizerConfig, options: AuthorizerOptions) {
     super(name, config, options);
-    this.#runner = new LambdaRunner({ region: options.api.region });
+    this.#runner = options.lambdaRunner;
     this.#spec = {
       name: `authorizer-${name}`,
       codeDir: config.codeDir,
@@ -29,7 +29,7 @@ export class LambdaRequestAuthorizer extends RequestAuthorizer {
 
   protected async call(input: RequestAuthorizerInput): Promise<unknown> {
     try {
-      return await this.#runner.invoke(this.#spec, input);
+      return await this.#runner().invoke(this.#spec, input);
     } catch (error) {
       if (error instanceof LambdaInvocationError && error.errorMessage === 'Unauthorized')
         throw new UnauthorizedSignal('the authorizer answered "Unauthorized"');
@@ -38,6 +38,6 @@ export class LambdaRequestAuthorizer extends RequestAuthorizer {
   }
 
   async close(): Promise<void> {
-    await this.#runner.close();
+    // The runner is the gateway's, shared with AWS_PROXY functions; the gateway closes it.
   }
 }

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { createAccessLog, type AccessLogSink } from '../access-log/access-log.js';
 import { connectAuthorizerFor, type ConnectAuthorizer } from '../auth/connect-authorizer.js';
+import type { LambdaRunner } from '../lambda/lambda-runner.js';
 import type { Config } from '../config/schema.js';
 import type { ApiIdentity } from '../integrations/integration-event.js';
 import type { AdminGuard } from '../management/admin-server.js';
@@ -27,8 +28,8 @@ export interface EdgeFeatures {
   close(): Promise<void>;
 }
 
-export function createEdgeFeatures(config: Config, api: ApiIdentity, logger: Logger): EdgeFeatures {
-  const connectAuthorizer = connectAuthorizerFor(config, { api, stageVariables: config.api.stageVariables });
+export function createEdgeFeatures(config: Config, api: ApiIdentity, logger: Logger, lambdaRunner: () => LambdaRunner): EdgeFeatures {
+  const connectAuthorizer = connectAuthorizerFor(config, { api, stageVariables: config.api.stageVariables, lambdaRunner });
   const { throttling } = config;
   const connectionThrottle =
     throttling.connectionsPerSecond > 0

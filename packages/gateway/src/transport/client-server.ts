@@ -17,6 +17,7 @@ import { FrameSizeGuard } from './frame-size-guard.js';
 import { handshakeInfo, handshakeProblem, refuseHandshake, stageOf } from './handshake.js';
 import { WsClientSocket } from './ws-client-socket.js';
 import { createUpgradeGuard } from '../security/upgrade-guard.js';
+import { enforceHandshakeDeadline } from '../security/handshake-deadline.js';
 
 const CHOSEN_PROTOCOL = Symbol('switchboard.protocol');
 type UpgradeRequest = IncomingMessage & { [CHOSEN_PROTOCOL]?: string };
@@ -79,6 +80,7 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
   });
   server.headersTimeout = config.timeouts.handshakeMs;
   server.requestTimeout = config.timeouts.handshakeMs;
+  enforceHandshakeDeadline(server, config.timeouts.handshakeMs);
 
   server.on('upgrade', (request: UpgradeRequest, socket: Duplex, head: Buffer) => {
     const onEarlyError = () => socket.destroy();

@@ -32,6 +32,8 @@ describe('cluster bus dependency boundaries', () => {
 
   it('loads the Redis and NATS adapters only on demand', () => {
     expect(importers(/^import (?!type ).*(redis-bus|nats-bus)\.js/m)).toEqual([]);
-    expect(importers(/import\(['"]\.\/(redis\/redis-bus|nats\/nats-bus)\.js['"]\)/)).toEqual(['cluster/create-bus.ts']);
+    expect(importers(/import\(['"]\.\/(redis\/redis-bus|nats\/nats-bus)\.js['"]\)/)).toEqual([
+      'cluster/create-bus.ts',
+    ]);
   });
 });

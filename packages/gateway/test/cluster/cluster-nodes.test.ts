@@ -110,7 +110,7 @@ for (const kind of ['redis', 'nats'] as const) {
 
         const described = await admin(c, `/dev/@connections/${encodeURIComponent(id)}`);
         expect(described.status).toBe(200);
-      expect(described.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
+        expect(described.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
         const body = (await described.json()) as { connectedAt: string; identity: { sourceIp: string } };
         expect(body.identity.sourceIp).toBe('127.0.0.1');
         expect(Date.parse(body.connectedAt)).toBeGreaterThan(0);
@@ -205,12 +205,17 @@ for (const kind of ['redis', 'nats'] as const) {
 
       it('broadcasts to every connection of the stage on every node and counts them', async () => {
         const fresh = await Promise.all(nodes.map((node) => connectTo(node)));
+        // Two more connections on every node: the bus still carries one request per other node.
+        await Promise.all(nodes.flatMap((node) => [connectTo(node), connectTo(node)]));
         const open = clients.filter((client) => client.ws.readyState === client.ws.OPEN);
+        const requests = vi.spyOn((nodes[1] as TestGateway).gateway.cluster.bus, 'request');
         const response = await admin(nodes[1] as TestGateway, '/dev/@broadcast', {
           method: 'POST',
           body: 'everyone',
         });
         expect(response.status).toBe(200);
+        expect(requests).toHaveBeenCalledTimes(2);
+        requests.mockRestore();
         const result = (await response.json()) as { connections: number; nodes: number };
         expect(result).toEqual({ connections: open.length, nodes: 3, unreachableNodes: 0 });
         for (const { client } of fresh) expect(await client.next()).toBe('everyone');
