@@ -31,6 +31,7 @@ import type { ApiIdentity, Integration } from './integrations/integration-event.
 import { BackendPools } from './integrations/pools.js';
 import { adminRequestHandler, createAdminServer, healthRoute, managementRoute } from './management/admin-server.js';
 import { groupsRoute } from './management/groups-route.js';
+import { createDashboard } from './dashboard/dashboard-routes.js';
 import { parseManagementPath } from './management/management-path.js';
 import { ManagementApi } from './management/management-api.js';
 import { Router } from './routing/router.js';
@@ -158,9 +159,10 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
     },
   };
   const managementApi = new ManagementApi({ registry, lifecycle, stages: config.api.stages, cluster: clusterNode });
+  const dashboard = createDashboard({ config, registry, figures, cluster: clusterNode, clientPort: () => clientPort, groupsOf: (id) => { const connection = registry.get(id); return connection === undefined ? [] : groups.groupsOf(connection); } });
   const adminServer = createAdminServer(
-    [healthRoute(state), ...signals.adminRoutes, managementRoute(managementApi), groupsRoute({ stages: config.api.stages, local, cluster: clusterNode })],
-    edge.managementGuard,
+    [healthRoute(state), ...signals.adminRoutes, managementRoute(managementApi), groupsRoute({ stages: config.api.stages, local, cluster: clusterNode }), ...dashboard.routes],
+    dashboard.guard(edge.managementGuard),
     listenerFactory(listenerTls.admin),
   );
   // AWS serves @connections on the client host; the schema allows this only with authentication on.
@@ -223,6 +225,7 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
     const adminClosed = new Promise<void>((resolve) => adminServer.close(() => resolve()));
     adminServer.closeAllConnections();
     client.server.closeAllConnections();
+    dashboard.close();
     await Promise.all([adminClosed, pools.close(), edge.close(), signals.close(), closeCluster(), integrationFactory.close()]);
   }
 
@@ -248,6 +251,7 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
       for (const connection of registry.values()) connection.socket.terminate();
       if (adminServer.listening) await stopServers();
       else {
+        dashboard.close();
         await Promise.all([pools.close(), edge.close(), signals.close(), closeCluster(), integrationFactory.close()]);
       }
     },

@@ -71,7 +71,7 @@ export const integrationSchema = z.strictObject({
   uris: z
     .array(z.url({ protocol: /^https?$/ }))
     .default([])
-    .describe('HTTP_PROXY: more backend URLs for this integration, used round-robin with `uri`; each differs from `uri` only in scheme, host and port. See docs/backends.md.'),
+    .describe('HTTP_PROXY, HTTP and AWS_PROXY over HTTP: more backend URLs for this integration, used round-robin with `uri`; each differs from `uri` only in scheme, host and port. See docs/backends.md.'),
   upstream: upstreamSchema,
   method: z
     .enum(['POST', 'PUT', 'PATCH', 'GET', 'DELETE'])

@@ -58,12 +58,12 @@ export class DashboardStats {
     this.#now = now;
     this.#on(channels.connectionOpen.name, () => this.#bucket().connects++);
     this.#on(channels.connectionClose.name, () => this.#bucket().disconnects++);
-    this.#on(channels.messageIn.name, (event: RouteEvent) => {
+    this.#on(channels.messageIn.name, (event) => {
       this.#bucket().messagesIn++;
       this.#route(event.routeKey).messages++;
     });
     this.#on(channels.messageOut.name, () => this.#bucket().messagesOut++);
-    this.#on(channels.integrationResponse.name, (event: RouteEvent) => {
+    this.#on(channels.integrationResponse.name, (event) => {
       const route = this.#route(event.routeKey);
       this.#latency(route, event.latencyMs ?? 0);
       const status = event.status ?? 200;
@@ -72,13 +72,13 @@ export class DashboardStats {
         this.#count(`HTTP_${String(Math.floor(status / 100))}xx`);
       } else route.integrationOk++;
     });
-    this.#on(channels.integrationError.name, (event: RouteEvent) => {
+    this.#on(channels.integrationError.name, (event) => {
       const route = this.#route(event.routeKey);
       this.#latency(route, event.latencyMs ?? 0);
       route.integrationErrors++;
       this.#count(event.code ?? 'SWB_ERR_INTERNAL');
     });
-    this.#on(channels.clientError.name, (event: RouteEvent) => this.#count(event.code ?? 'SWB_ERR_BAD_REQUEST'));
+    this.#on(channels.clientError.name, (event) => this.#count(event.code ?? 'SWB_ERR_BAD_REQUEST'));
   }
 
   snapshot(): StatsSnapshot {
@@ -94,9 +94,9 @@ export class DashboardStats {
     for (const [name, handler] of this.#handlers.splice(0)) unsubscribe(name, handler);
   }
 
-  #on<T>(name: string | symbol, handler: (event: T) => void): void {
+  #on(name: string | symbol, handler: (event: RouteEvent) => void): void {
     const wrapped = (message: unknown) => {
-      handler(message as T);
+      handler(message as RouteEvent);
     };
     subscribe(name, wrapped);
     this.#handlers.push([String(name), wrapped]);

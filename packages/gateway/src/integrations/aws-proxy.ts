@@ -11,12 +11,12 @@ import type { LambdaRunner } from '../lambda/lambda-runner.js';
 import { awsProxyEvent } from './aws-proxy-event.js';
 import { classifyBackendError } from './backend-errors.js';
 import type { ApiIdentity, Integration, IntegrationEvent, IntegrationResponse } from './integration-event.js';
-import type { BackendPools } from './pools.js';
+import type { UpstreamSet } from './upstreams/upstream-set.js';
 
 /** Where the event goes: a local function, or an HTTP endpoint that answers like one. */
 export type AwsProxyTarget =
   | { readonly kind: 'function'; readonly fn: LambdaFunctionSpec; readonly runner: LambdaRunner }
-  | { readonly kind: 'http'; readonly uri: string; readonly pools: BackendPools };
+  | { readonly kind: 'http'; readonly uri: string; readonly upstreams: UpstreamSet };
 
 export interface AwsProxyOptions {
   readonly api: ApiIdentity;
@@ -42,7 +42,11 @@ export class AwsProxyIntegration implements Integration {
         ? await this.#invokeFunction(this.#target, lambdaEvent)
         : await this.#post(this.#target, lambdaEvent);
     const response = proxyResponse(result, this.#describe());
-    if (response.body.length > this.#options.maxResponseBytes) throw new GatewayError('SWB_ERR_BACKEND_BAD_RESPONSE', `${this.#describe()} returned a body of more than ${this.#options.maxResponseBytes} bytes`);
+    if (response.body.length > this.#options.maxResponseBytes)
+      throw new GatewayError(
+        'SWB_ERR_BACKEND_BAD_RESPONSE',
+        `${this.#describe()} returned a body of more than ${this.#options.maxResponseBytes} bytes`,
+      );
     return response;
   }
 
@@ -84,15 +88,15 @@ export class AwsProxyIntegration implements Integration {
     const url = new URL(target.uri);
     const body = JSON.stringify(lambdaEvent);
     try {
-      const response = await target.pools.get(url.origin).request({
-        origin: url.origin,
-        method: 'POST',
-        path: url.pathname + url.search,
-        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
-        body,
-        headersTimeout: this.#options.timeoutMs,
-        bodyTimeout: this.#options.timeoutMs,
-      });
+      const response = await target.upstreams.request(
+        {
+          method: 'POST',
+          path: url.pathname + url.search,
+          headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+          body: Buffer.from(body),
+        },
+        this.#options.timeoutMs,
+      );
       const text = await response.body.text();
       if (Buffer.byteLength(text) > this.#options.maxResponseBytes)
         throw new GatewayError(

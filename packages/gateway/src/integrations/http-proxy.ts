@@ -14,6 +14,7 @@ import type { ApiIdentity, Integration, IntegrationEvent, IntegrationResponse } 
 import type { BackendPools } from './pools.js';
 import { compileRequestParameters, type MappedParameter } from './request-parameters.js';
 import type { UpstreamSet } from './upstreams/upstream-set.js';
+import { upstreamOrigins } from './upstreams/upstream-origins.js';
 
 /** Handshake headers never forwarded: hop-by-hop, or set by the gateway for the backend hop. */
 const NOT_FORWARDED = new Set([
@@ -65,7 +66,11 @@ export class HttpProxyIntegration implements Integration {
     this.#origin = url.origin;
     this.#path = url.pathname.replaceAll('%7B', '{').replaceAll('%7D', '}');
     this.#query = url.search.slice(1);
-    this.#upstreams = pools.upstreams({ integration: options.name ?? url.host, origins: upstreamOrigins(config), settings: config.upstream });
+    this.#upstreams = pools.upstreams({
+      integration: options.name ?? url.host,
+      origins: upstreamOrigins(config),
+      settings: config.upstream,
+    });
     this.#parameters = compileRequestParameters(config.requestParameters);
     this.#hasPathParameters = this.#parameters.some((p) => p.target === 'path');
     this.#userAgent = `AmazonAPIGateway_${options.api.apiId}`;
@@ -76,13 +81,22 @@ export class HttpProxyIntegration implements Integration {
     const path = this.#requestPath(event, headers);
     const body = event.eventType === 'MESSAGE' ? (event.body ?? EMPTY) : EMPTY;
     headers['content-length'] = String(body.length);
-    if (event.eventType === 'MESSAGE') headers['content-type'] = event.binary === true ? 'application/octet-stream' : 'text/plain; charset=utf-8';
+    if (event.eventType === 'MESSAGE')
+      headers['content-type'] =
+        event.binary === true ? 'application/octet-stream' : 'text/plain; charset=utf-8';
     const url = this.#origin + path;
     try {
-      const response = await this.#upstreams.request({ method: this.#config.method, path, headers, body: body.length === 0 ? null : body }, this.#config.timeoutMs);
+      const response = await this.#upstreams.request(
+        { method: this.#config.method, path, headers, body: body.length === 0 ? null : body },
+        this.#config.timeoutMs,
+      );
       // An accepted $connect's body is never used: only a refusal's is relayed to the client.
-      const accepted = event.eventType === 'CONNECT' && response.statusCode >= 200 && response.statusCode < 300;
-      const responseBody = wantBody && !accepted ? await readBody(response.body, this.#options.maxResponseBytes, url) : (await response.body.dump(), EMPTY);
+      const accepted =
+        event.eventType === 'CONNECT' && response.statusCode >= 200 && response.statusCode < 300;
+      const responseBody =
+        wantBody && !accepted
+          ? await readBody(response.body, this.#options.maxResponseBytes, url)
+          : (await response.body.dump(), EMPTY);
       return { status: response.statusCode, headers: response.headers, body: responseBody };
     } catch (error) {
       throw classifyBackendError(error, url, this.#config.timeoutMs);
@@ -131,7 +145,8 @@ export class HttpProxyIntegration implements Integration {
   #requestPath(event: IntegrationEvent, headers: Record<string, string>): string {
     let path = this.#path;
     let query = this.#query;
-    if (event.eventType === 'CONNECT' && event.handshake.rawQuery !== '') query = query === '' ? event.handshake.rawQuery : `${query}&${event.handshake.rawQuery}`;
+    if (event.eventType === 'CONNECT' && event.handshake.rawQuery !== '')
+      query = query === '' ? event.handshake.rawQuery : `${query}&${event.handshake.rawQuery}`;
     if (this.#parameters.length > 0) {
       const stageVariables = this.#options.stageVariables[event.stage] ?? {};
       const queryParams = new URLSearchParams(query);
@@ -145,37 +160,30 @@ export class HttpProxyIntegration implements Integration {
       query = queryParams.toString();
     }
     if (this.#hasPathParameters && /\{[^}]+\}/.test(path)) {
-      throw new GatewayError('SWB_ERR_INTERNAL', `integration URI ${this.#config.uri}: a path parameter has no value for this event`);
+      throw new GatewayError(
+        'SWB_ERR_INTERNAL',
+        `integration URI ${this.#config.uri}: a path parameter has no value for this event`,
+      );
     }
     return query === '' ? path : `${path}?${query}`;
   }
 }
 
-/**
- * The origins of `uri` and `uris`, in order, without repeats. `uris` may differ from `uri` only in
- * scheme, host and port: the request path always comes from `uri`.
- */
-function upstreamOrigins(config: IntegrationConfig): string[] {
-  const primary = new URL(config.uri ?? '');
-  const origins = [primary.origin];
-  config.uris.forEach((uri, i) => {
-    const url = new URL(uri);
-    if (url.pathname !== primary.pathname || url.search !== primary.search) {
-      throw new GatewayError('SWB_ERR_CONFIG_INVALID', `integration uris[${i}] (${uri}) must have the same path and query as uri (${config.uri})`);
-    }
-    if (!origins.includes(url.origin)) origins.push(url.origin);
-  });
-  return origins;
-}
-
-async function readBody(body: AsyncIterable<Buffer> & { destroy(): unknown }, limit: number, url: string): Promise<Buffer> {
+async function readBody(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+  limit: number,
+  url: string,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     size += chunk.length;
     if (size > limit) {
       body.destroy();
-      throw new GatewayError('SWB_ERR_BACKEND_BAD_RESPONSE', `backend ${url} answered with more than ${limit} bytes`);
+      throw new GatewayError(
+        'SWB_ERR_BACKEND_BAD_RESPONSE',
+        `backend ${url} answered with more than ${limit} bytes`,
+      );
     }
     chunks.push(chunk);
   }

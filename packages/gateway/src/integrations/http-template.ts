@@ -11,7 +11,7 @@ import { GatewayError } from '../errors.js';
 import { classifyBackendError } from './backend-errors.js';
 import type { ApiIdentity, Integration, IntegrationEvent, IntegrationResponse } from './integration-event.js';
 import type { MappingTemplates } from './mapping-templates.js';
-import type { BackendPools } from './pools.js';
+import type { UpstreamSet } from './upstreams/upstream-set.js';
 import { compileRequestParameters, type MappedParameter } from './request-parameters.js';
 
 export interface HttpTemplateOptions {
@@ -23,7 +23,7 @@ export interface HttpTemplateOptions {
 export class HttpTemplateIntegration implements Integration {
   readonly #config: IntegrationConfig;
   readonly #templates: MappingTemplates;
-  readonly #pools: BackendPools;
+  readonly #upstreams: UpstreamSet;
   readonly #options: HttpTemplateOptions;
   readonly #url: URL;
   readonly #parameters: MappedParameter[];
@@ -31,12 +31,12 @@ export class HttpTemplateIntegration implements Integration {
   constructor(
     config: IntegrationConfig,
     templates: MappingTemplates,
-    pools: BackendPools,
+    upstreams: UpstreamSet,
     options: HttpTemplateOptions,
   ) {
     this.#config = config;
     this.#templates = templates;
-    this.#pools = pools;
+    this.#upstreams = upstreams;
     this.#options = options;
     this.#url = new URL(config.uri ?? '');
     this.#parameters = compileRequestParameters(config.requestParameters);
@@ -88,15 +88,15 @@ export class HttpTemplateIntegration implements Integration {
     let responseHeaders: Record<string, string | string[] | undefined>;
     let text: string;
     try {
-      const response = await this.#pools.get(this.#url.origin).request({
-        origin: this.#url.origin,
-        method: this.#config.method,
-        path: search === '' ? path : `${path}?${search}`,
-        headers,
-        body: body.length === 0 ? null : body,
-        headersTimeout: this.#config.timeoutMs,
-        bodyTimeout: this.#config.timeoutMs,
-      });
+      const response = await this.#upstreams.request(
+        {
+          method: this.#config.method,
+          path: search === '' ? path : `${path}?${search}`,
+          headers,
+          body: body.length === 0 ? null : body,
+        },
+        this.#config.timeoutMs,
+      );
       status = response.statusCode;
       responseHeaders = response.headers;
       text = await response.body.text();

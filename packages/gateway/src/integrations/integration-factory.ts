@@ -3,6 +3,7 @@
  * MOCK), wraps routes that have request models in validation, and owns the Lambda runner that
  * AWS_PROXY functions share (made only when one is configured).
  */
+import { upstreamOrigins } from './upstreams/upstream-origins.js';
 import type { Config, IntegrationConfig, RouteConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
 import { LambdaRunner } from '../lambda/lambda-runner.js';
@@ -61,7 +62,11 @@ export class IntegrationFactory {
         return new HttpTemplateIntegration(
           integration,
           new MappingTemplates(name, integration, api, config.api.stageVariables),
-          pools,
+          pools.upstreams({
+            integration: name,
+            origins: upstreamOrigins(integration),
+            settings: integration.upstream,
+          }),
           common,
         );
       case 'MOCK':
@@ -76,7 +81,18 @@ export class IntegrationFactory {
           maxResponseBytes: config.limits.maxResponseBytes,
         };
         if (integration.function === undefined)
-          return new AwsProxyIntegration({ kind: 'http', uri: integration.uri ?? '', pools }, options);
+          return new AwsProxyIntegration(
+            {
+              kind: 'http',
+              uri: integration.uri ?? '',
+              upstreams: pools.upstreams({
+                integration: name,
+                origins: upstreamOrigins(integration),
+                settings: integration.upstream,
+              }),
+            },
+            options,
+          );
         const fn = config.functions[integration.function];
         if (fn === undefined)
           throw new GatewayError(

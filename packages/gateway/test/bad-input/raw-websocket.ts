@@ -72,8 +72,11 @@ export function closeFrame(code: number, reason = ''): Buffer {
   return frame(0x8, payload);
 }
 
-/** Upgrades a raw TCP connection to `path` and resolves once the 101 arrived; rejects with the answer otherwise. */
-export async function rawWebSocket(port: number, path = '/dev', extraHeaders: Record<string, string> = {}): Promise<RawWebSocket> {
+/**
+ * Upgrades a raw TCP connection to `path` and resolves once the 101 arrived; rejects with the answer
+ * otherwise. `early` is written right behind the upgrade request, before any answer.
+ */
+export async function rawWebSocket(port: number, path = '/dev', extraHeaders: Record<string, string> = {}, early?: Buffer): Promise<RawWebSocket> {
   const socket = connect(port, '127.0.0.1');
   const frames: ServerFrame[] = [];
   const unread: ServerFrame[] = [];
@@ -141,7 +144,8 @@ export async function rawWebSocket(port: number, path = '/dev', extraHeaders: Re
     parse();
   });
   const headers = { host: `127.0.0.1:${port}`, upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': randomBytes(16).toString('base64'), 'sec-websocket-version': '13', ...extraHeaders };
-  socket.write(`GET ${path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
+  const request = Buffer.from(`GET ${path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
+  socket.write(early === undefined ? request : Buffer.concat([request, early]));
   const head = await handshake;
   const destroy = () => socket.destroy();
   return {

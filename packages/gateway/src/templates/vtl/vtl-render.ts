@@ -3,7 +3,9 @@
  * stand for methods (`$util.urlEncode(...)`), and strings, lists and maps answer the Java methods
  * templates commonly call (`size()`, `get()`, `keySet()`, `contains()`, …). Null references render
  * as "" (API Gateway's practice for missing `$context` / `$input.path` values); `#foreach` stops
- * with an error past `maxIterations` (1000, AWS's limit).
+ * with an error past `maxIterations` (1000, AWS's limit). Budgets per render stop loop and string
+ * bombs (nested `#foreach`, a `#set` that doubles a string): `maxTotalIterations` over all loops, and
+ * `maxOutputChars` for the output, for any one string, and (8 times over) for all text rendered.
  */
 import { parseTemplate, type Expr, type Node, type Ref } from './vtl-parser.js';
 
@@ -14,6 +16,10 @@ export class VtlRenderError extends Error {
 export interface RenderOptions {
   /** Most iterations of one `#foreach`. @default 1000 */
   readonly maxIterations?: number;
+  /** Most `#foreach` iterations of one render, all loops together (nested loops multiply). @default 10000 */
+  readonly maxTotalIterations?: number;
+  /** Longest output and longest string built while rendering; all text rendered may total 8 times this. @default 1048576 */
+  readonly maxOutputChars?: number;
 }
 
 /** A compiled template: parse once, render many times. */
@@ -29,14 +35,17 @@ export class VtlTemplate {
   render(variables: Readonly<Record<string, unknown>>, options: RenderOptions = {}): string {
     const scope = new Map<string, unknown>(Object.entries(variables));
     const out: string[] = [];
-    const state = { maxIterations: options.maxIterations ?? 1000 };
+    const maxChars = options.maxOutputChars ?? 1_048_576;
+    const state: State = { maxIterations: options.maxIterations ?? 1000, iterationsLeft: options.maxTotalIterations ?? 10_000, maxChars, charsLeft: 8 * maxChars };
     try {
       renderNodes(this.#nodes, scope, out, state);
     } catch (error) {
       if (error instanceof BreakSignal) return out.join('');
       throw error;
     }
-    return out.join('');
+    const output = out.join('');
+    if (output.length > maxChars) throw new VtlRenderError(`the output has ${output.length} characters: at most ${maxChars} are allowed`);
+    return output;
   }
 }
 
@@ -45,17 +54,29 @@ class BreakSignal extends Error {}
 
 interface State {
   readonly maxIterations: number;
+  /** Iterations left in this render's budget. */
+  iterationsLeft: number;
+  readonly maxChars: number;
+  /** Characters left in this render's budget of text produced. */
+  charsLeft: number;
+}
+
+/** Counts `text` against the render's character budget. */
+function spend(state: State, text: string): string {
+  state.charsLeft -= text.length;
+  if (state.charsLeft < 0 || text.length > state.maxChars) throw new VtlRenderError(`the template produced more than its budget of ${state.maxChars} characters`);
+  return text;
 }
 
 function renderNodes(nodes: readonly Node[], scope: Map<string, unknown>, out: string[], state: State): void {
   for (const node of nodes) {
     switch (node.t) {
       case 'text':
-        out.push(node.value);
+        out.push(spend(state, node.value));
         break;
       case 'ref': {
         const value = resolve(node.ref, scope, state);
-        out.push(value === undefined || value === null ? '' : display(value));
+        out.push(value === undefined || value === null ? '' : spend(state, display(value)));
         break;
       }
       case 'set':
@@ -98,6 +119,7 @@ function renderForeach(
   const savedForeach = scope.get('foreach');
   try {
     for (let i = 0; i < items.length; i++) {
+      if (--state.iterationsLeft < 0) throw new VtlRenderError('the template ran more #foreach iterations than its budget of maxTotalIterations');
       scope.set(node.variable, items[i]);
       scope.set('foreach', {
         index: i,
@@ -269,7 +291,9 @@ function evaluate(expr: Expr, scope: Map<string, unknown>, state: State): unknow
     case 'str': {
       const out: string[] = [];
       renderNodes(expr.parts, scope, out, state);
-      return out.join('');
+      const text = out.join('');
+      if (text.length > state.maxChars) throw new VtlRenderError(`a string of ${text.length} characters: at most ${state.maxChars} are allowed`);
+      return text;
     }
     case 'ref':
       return resolve(expr.ref, scope, state);
