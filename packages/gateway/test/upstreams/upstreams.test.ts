@@ -300,6 +300,30 @@ describe('a gateway integration with several uris', () => {
     }
   });
 
+  it('does the same for HTTP (mapping template) and AWS_PROXY-over-HTTP integrations', async () => {
+    const live = await replica();
+    live.handle((req, res, body) => {
+      if (req.url === '/lambda') {
+        const event = JSON.parse(body) as { body: string };
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ statusCode: 200, body: `lambda:${event.body}` }));
+      } else res.end(`template:${body}`);
+    });
+    const dead = await unusedUrl();
+    await using gateway = await startTestGateway({
+      integrations: {
+        template: { type: 'HTTP', uri: `${dead}/template`, uris: [`${live.url}/template`], requestTemplates: { $default: '$input.body' } },
+        lambda: { type: 'AWS_PROXY', uri: `${dead}/lambda`, uris: [`${live.url}/lambda`] },
+      },
+      routes: { $default: { integration: 'template', twoWay: true }, viaLambda: { integration: 'lambda', twoWay: true } },
+    });
+    await using client = await connectClient(gateway.url());
+    client.send('{"x":1}');
+    expect(await client.next()).toBe('template:{"x":1}');
+    client.send('{"action":"viaLambda"}');
+    expect(await client.next()).toBe('lambda:{"action":"viaLambda"}');
+  });
+
   it('refuses uris whose path differs from uri', async () => {
     await expect(
       startTestGateway({
