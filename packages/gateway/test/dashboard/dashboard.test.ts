@@ -20,13 +20,18 @@ const skipReason = missingChromium();
 
 describe.skipIf(skipReason !== undefined)(`dashboard in chromium${skipReason === undefined ? '' : ` (skipped: ${skipReason})`}`, () => {
   let browser: LaunchedBrowser | undefined;
-  let backend: TestBackend;
+  let backend: TestBackend | undefined;
 
   beforeAll(async () => {
     await mkdir(artifacts, { recursive: true });
     backend = await startTestBackend();
     browser = await launchChromium();
   });
+
+  function backendUrl(): string {
+    if (backend === undefined) throw new Error('the test backend did not start');
+    return backend.url;
+  }
 
   afterAll(async () => {
     await Promise.all([browser?.close(), backend?.close()]);
@@ -41,7 +46,7 @@ describe.skipIf(skipReason !== undefined)(`dashboard in chromium${skipReason ===
   }
 
   it('shows live figures, lists a client, sends to it, disconnects it, and round-trips the test console', async () => {
-    await using gateway: TestGateway = await startTestGateway(routesTo(backend.url));
+    await using gateway: TestGateway = await startTestGateway(routesTo(backendUrl()));
     const page = await openPage(`${gateway.adminUrl}/`);
     try {
       await page.locator('#status', { hasText: 'live' }).waitFor();
@@ -87,12 +92,12 @@ describe.skipIf(skipReason !== undefined)(`dashboard in chromium${skipReason ===
       await page.click('#console-send');
       // The test backend's $default route is two-way and echoes the body.
       await page.locator('#console-log li.in', { hasText: 'console round trip' }).waitFor();
-      expect(backend.requests.some((request) => request.path.startsWith('/message') && request.body.toString() === 'console round trip')).toBe(true);
+      expect(backend?.requests.some((request) => request.path.startsWith('/message') && request.body.toString() === 'console round trip')).toBe(true);
       await page.screenshot({ path: `${artifacts}console.png`, fullPage: true });
 
       await page.click('button[data-tab="configuration"]');
       await page.locator('#routes tbody tr', { hasText: '$default' }).waitFor();
-      await page.locator('#integrations tbody', { hasText: `${backend.url}/message` }).waitFor();
+      await page.locator('#integrations tbody', { hasText: `${backendUrl()}/message` }).waitFor();
       await page.click('button[data-tab="overview"]');
       await page.screenshot({ path: `${artifacts}overview.png`, fullPage: true });
     } finally {
@@ -101,7 +106,7 @@ describe.skipIf(skipReason !== undefined)(`dashboard in chromium${skipReason ===
   });
 
   it('in bearer mode, refuses the page without a token and serves it after /?token=', async () => {
-    await using gateway: TestGateway = await startTestGateway({ ...routesTo(backend.url), admin: { auth: { mode: 'bearer', bearerTokens: [TOKEN] } } });
+    await using gateway: TestGateway = await startTestGateway({ ...routesTo(backendUrl()), admin: { auth: { mode: 'bearer', bearerTokens: [TOKEN] } } });
     const refused = await fetch(`${gateway.adminUrl}/`);
     expect(refused.status).toBe(403);
     const wrong = await fetch(`${gateway.adminUrl}/dashboard/api/overview`, { headers: { cookie: 'switchboard_token=wrong-token-of-many-chars' } });
