@@ -30,38 +30,25 @@ export class ClusterFigures implements Figures {
 
   readNow(stage?: string): StageFigures {
     const all = this.readAllNow();
-    if (stage === undefined) {
-      return all.reduce(
-        (sum, figures) => ({
-          stage: ALL_STAGES,
-          connections: sum.connections + figures.connections,
-          messagesPerSecond: sum.messagesPerSecond + figures.messagesPerSecond,
-        }),
-        {
-          stage: ALL_STAGES,
-          connections: 0,
-          messagesPerSecond: 0,
-        },
-      );
-    }
-    return all.find((figures) => figures.stage === stage) ?? { stage, connections: 0, messagesPerSecond: 0 };
+    if (stage === undefined) return sumFigures(ALL_STAGES, all);
+    return all.find((figures) => figures.stage === stage) ?? sumFigures(stage, []);
   }
 
   read(stage?: string): Promise<StageFigures> {
     return Promise.resolve(this.readNow(stage));
   }
 
+  /** Per stage, the sum of this node's figures and every live peer's last heartbeat. */
   readAllNow(): StageFigures[] {
-    const sums = new Map<string, { connections: number; messagesPerSecond: number }>();
+    const byStage = new Map<string, StageFigures[]>();
     const add = (figures: StageFigures) => {
-      const sum = sums.get(figures.stage) ?? { connections: 0, messagesPerSecond: 0 };
-      sum.connections += figures.connections;
-      sum.messagesPerSecond += figures.messagesPerSecond;
-      sums.set(figures.stage, sum);
+      const list = byStage.get(figures.stage);
+      if (list === undefined) byStage.set(figures.stage, [figures]);
+      else list.push(figures);
     };
     for (const figures of this.#local.readAllNow()) add(figures);
     for (const peer of this.#peers()) for (const figures of peer.figures.stages) add(figures);
-    return [...sums].map(([stage, sum]) => ({ stage, ...sum }));
+    return [...byStage].map(([stage, list]) => sumFigures(stage, list));
   }
 
   readAll(): Promise<readonly StageFigures[]> {
@@ -79,7 +66,8 @@ export class ClusterFigures implements Figures {
   refresh(): void {
     if (this.#closed || this.#listeners.size === 0) return;
     for (const figures of this.readAllNow()) {
-      const active = figures.connections > 0;
+      // As for one node: a stage is active while it has a connection or a recent $connect attempt.
+      const active = figures.connections > 0 || (figures.connectAttempts ?? 0) > 0;
       if (active === this.#active.has(figures.stage)) continue;
       if (active) this.#active.add(figures.stage);
       else this.#active.delete(figures.stage);
@@ -93,4 +81,17 @@ export class ClusterFigures implements Figures {
     this.#listeners.clear();
     this.#stopLocal?.();
   }
+}
+
+/** The sum of several nodes' figures for one stage. */
+function sumFigures(stage: string, list: readonly StageFigures[]): StageFigures {
+  let connections = 0;
+  let messagesPerSecond = 0;
+  let connectAttempts = 0;
+  for (const figures of list) {
+    connections += figures.connections;
+    messagesPerSecond += figures.messagesPerSecond;
+    connectAttempts += figures.connectAttempts ?? 0;
+  }
+  return { stage, connections, messagesPerSecond, connectAttempts };
 }

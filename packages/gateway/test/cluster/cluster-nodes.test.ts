@@ -237,6 +237,8 @@ for (const kind of ['redis', 'nats'] as const) {
           expect(
             (await (nodes[2] as TestGateway).gateway.figures.read('dev')).messagesPerSecond,
           ).toBeGreaterThan(0);
+          // $connect attempts add up across nodes too: they are what wakes a backend scaled to zero.
+          for (const node of nodes) expect((await node.gateway.figures.read('dev')).connectAttempts).toBeGreaterThanOrEqual(clients.length);
         });
       });
 
