@@ -59,6 +59,13 @@ export const upstreamSchema = z
           .default(25)
           .describe('First wait before trying again once every upstream has been tried; doubles each time.'),
         maxBackoffMs: z.int().min(1).default(500).describe('Longest wait between attempts.'),
+        budgetMs: z
+          .int()
+          .min(0)
+          .default(0)
+          .describe(
+            'Longest time spent retrying an undelivered request; 0 means the whole integration timeout. Set it (e.g. 3000) to fail fast when every backend is down, at the cost of losing messages during longer restarts.',
+          ),
       })
       .prefault({})
       .describe('Safe retry of undelivered requests.'),

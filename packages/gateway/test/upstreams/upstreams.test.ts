@@ -200,6 +200,15 @@ describe('UpstreamSet', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
 
+  it('stops retrying at retry.budgetMs when it is shorter than the integration timeout', async () => {
+    const set = upstreamSet([await unusedUrl()], { retry: { backoffMs: 10, maxBackoffMs: 20, budgetMs: 150 } });
+    const started = Date.now();
+    await expect(send(set, 'x', 5_000)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(140);
+    expect(elapsed).toBeLessThan(2_000);
+  });
+
   it('with retry disabled, a refusal fails at once', async () => {
     const live = await replica();
     const set = upstreamSet([await unusedUrl(), live.url], { retry: { enabled: false } });

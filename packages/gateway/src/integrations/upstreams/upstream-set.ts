@@ -85,6 +85,9 @@ export class UpstreamSet {
    */
   async request(request: UpstreamRequest, timeoutMs: number): Promise<Dispatcher.ResponseData> {
     const deadline = Date.now() + timeoutMs;
+    // Retries stop at the retry budget, when one is set, or else at the integration timeout.
+    const budget = this.#settings.retry.budgetMs;
+    const retryDeadline = budget > 0 && budget < timeoutMs ? Date.now() + budget : deadline;
     // Shared and empty until a first failure, so the common path allocates no set.
     let tried: Set<Upstream> = NONE_TRIED;
     let backoff = this.#settings.retry.backoffMs;
@@ -136,12 +139,12 @@ export class UpstreamSet {
       if (!this.#settings.retry.enabled || this.#closed) throw failure;
       // Every upstream tried once already: wait a little before going round again.
       if (this.#untried(tried) === undefined) {
-        const wait = Math.min(backoff, this.#settings.retry.maxBackoffMs, deadline - Date.now());
+        const wait = Math.min(backoff, this.#settings.retry.maxBackoffMs, retryDeadline - Date.now());
         backoff *= 2;
         tried.clear();
         if (wait > 0) await sleep(wait);
       }
-      if (Date.now() >= deadline) throw failure;
+      if (Date.now() >= retryDeadline) throw failure;
       channels.upstreamRetry.publish({
         integration: this.#integration,
         attempt,
