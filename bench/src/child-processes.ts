@@ -79,7 +79,11 @@ export function startNode(name: string, args: readonly string[], options: StartO
 }
 
 /** Waits for a stdout line matching `pattern`; fails if the child exits first or time runs out. */
-export async function waitForLine(child: Child, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
+export async function waitForLine(
+  child: Child,
+  pattern: RegExp,
+  timeoutMs: number,
+): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       reject(new Error(`${child.name} did not print ${String(pattern)} within ${timeoutMs} ms`));
@@ -128,7 +132,10 @@ export async function stopChild(child: Child, graceMs = 5000): Promise<void> {
   const descendants = tree.filter((sample) => sample.pid !== child.pid);
   if (child.process.exitCode === null && child.process.signalCode === null) {
     child.process.kill('SIGTERM');
-    const exitedInTime = await Promise.race([child.exited.then(() => true), sleep(graceMs).then(() => false)]);
+    const exitedInTime = await Promise.race([
+      child.exited.then(() => true),
+      sleep(graceMs).then(() => false),
+    ]);
     if (!exitedInTime) {
       child.process.kill('SIGKILL');
       await child.exited;
@@ -182,7 +189,9 @@ export async function freePorts(count: number): Promise<number[]> {
     });
   } finally {
     await Promise.all(
-      servers.filter((server) => server.listening).map((server) => new Promise((resolve) => server.close(resolve))),
+      servers
+        .filter((server) => server.listening)
+        .map((server) => new Promise((resolve) => server.close(resolve))),
     );
   }
 }

@@ -55,7 +55,9 @@ interface Settings {
 function positive(name: string, text: string, integer: boolean): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(text)}`);
+    throw new Error(
+      `--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(text)}`,
+    );
   }
   return value;
 }
@@ -92,7 +94,10 @@ function parseSettings(argv: readonly string[]): Settings | null {
   const names = (values.scenarios ?? 'direct,gateway,gateway-split').split(',').map((name) => name.trim());
   const unknown = names.filter((name) => !isScenarioName(name));
   if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(', ')}`);
-  const stamp = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/:/g, '-')
+    .replace(/\.\d+Z$/, 'Z');
   return {
     scenarios: names.filter(isScenarioName),
     connections: (values.connections ?? (quick ? '1,100' : '1,100,1000'))

@@ -97,7 +97,8 @@ async function waitReady(url: string, child: Child, timeoutMs: number): Promise<
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
-    if (child.process.exitCode !== null || child.process.signalCode !== null) throw new Error(`${child.name} exited before ${url} was ready: ${child.stderrTail().trim()}`);
+    if (child.process.exitCode !== null || child.process.signalCode !== null)
+      throw new Error(`${child.name} exited before ${url} was ready: ${child.stderrTail().trim()}`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
       await response.body?.cancel();
@@ -109,17 +110,6 @@ async function waitReady(url: string, child: Child, timeoutMs: number): Promise<
     await sleep(100);
   }
   throw new Error(`${url} not ready within ${timeoutMs} ms (${last}): ${child.stderrTail().trim()}`);
-}
-
-/**
- * Roles in the `switchboard up` tree. One process doing both (today's `up`) cannot be split; if
- * `up` ever runs them as separate processes, a command line naming the backend marks that side.
- */
-function gatewayRole(tree: readonly { pid: number; command: string }[]) {
-  return (_pid: number, command: string): Role => {
-    if (tree.length === 1) return 'gateway+backend';
-    return /backend/.test(command) && !/\bup\b/.test(command) ? 'backend' : 'gateway';
-  };
 }
 
 function gatewayScenario(cliMain: string): Scenario {
@@ -150,7 +140,7 @@ function gatewayScenario(cliMain: string): Scenario {
           '--host',
           '127.0.0.1',
         ],
-        { cwd: repoRoot, env: { ...process.env, SWITCHBOARD_LOG_LEVEL: 'warn' }, cpus: options.cpus },
+        { cwd: repoRoot, env: benchEnv(), cpus: options.cpus },
       );
       try {
         await waitReady(`http://127.0.0.1:${adminPort}/readyz`, child, START_TIMEOUT_MS);
@@ -161,14 +151,28 @@ function gatewayScenario(cliMain: string): Scenario {
       }
       return {
         url: `ws://127.0.0.1:${port}/dev`,
-        processes: () => {
-          const tree = processTree(child.pid).map((pid) => ({ pid, command: commandLine(pid) }));
-          const role = gatewayRole(tree);
-          return tree.map(({ pid, command }) => ({ pid, command, role: role(pid, command) }));
-        },
+        // `up` hosts the sample backend in its main process, next to the gateway (and, with
+        // --workers, beside gateway worker processes): its CPU cannot be split by process.
+        processes: () => treeOf(child, () => 'gateway+backend'),
         stop: () => stopChild(child, 10_000),
       };
     },
+  };
+}
+
+/**
+ * The environment of the systems under test: quiet logs; the load generator's connection bursts are
+ * not throttled (AWS's 500 new connections/s and the per-IP cap would refuse them: every connection
+ * comes from 127.0.0.1); and the sample backend keeps sessions in memory, so that the backend costs
+ * what the naive prototype's plain node:http backend cost, and the figures measure the gateway.
+ */
+function benchEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    SWITCHBOARD_LOG_LEVEL: 'warn',
+    SWITCHBOARD_THROTTLING_CONNECTIONS_PER_SECOND: '0',
+    SWITCHBOARD_SECURITY_MAX_CONNECTIONS_PER_IP: '0',
+    SESSION_STORE: 'memory',
   };
 }
 
@@ -208,7 +212,7 @@ function gatewaySplitScenario(cliMain: string): Scenario {
         throw new Error(`${cliMain} does not exist: build the CLI first (npx tsc -b)`);
       }
       const [port = 0, adminPort = 0, backendPort = 0] = await freePorts(3);
-      const env = { ...process.env, SWITCHBOARD_LOG_LEVEL: 'warn' };
+      const env = benchEnv();
       const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
       const configFile = join(dir, 'switchboard.yml');
       writeFileSync(configFile, splitConfig(port, adminPort, backendPort));

@@ -41,7 +41,14 @@ function withRange(spread: Spread, format: (value: number) => string): string {
 function renderRows(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function cpuCell(summary: ScenarioSummary): string {
@@ -87,7 +94,19 @@ export function renderSummary(summary: Summary, context: TableContext): string {
         `median of ${context.reps} × ${context.durationSeconds} s after ${context.warmupSeconds} s warm-up ==`,
     );
     const rows: string[][] = [
-      ['scenario', 'reps', 'msgs/s (min–max)', 'p50 ms', 'p99 ms', 'max ms', 'CPU µs/msg', 'RSS MB', 'busy %', 'loadgen cores', 'other cores'],
+      [
+        'scenario',
+        'reps',
+        'msgs/s (min–max)',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'CPU µs/msg',
+        'RSS MB',
+        'busy %',
+        'loadgen cores',
+        'other cores',
+      ],
     ];
     const failures: string[] = [];
     for (const s of summary.scenarios.filter((x) => x.connections === connections)) {
@@ -102,7 +121,9 @@ export function renderSummary(summary: Summary, context: TableContext): string {
         mb(s.rssBytes.median),
         Number.isFinite(s.machineBusyPercent.median) ? s.machineBusyPercent.median.toFixed(0) : '–',
         Number.isFinite(s.loadGeneratorCores.median) ? s.loadGeneratorCores.median.toFixed(2) : '–',
-        Number.isFinite(s.otherCores.max) ? `${s.otherCores.median.toFixed(2)} (max ${s.otherCores.max.toFixed(2)})` : '–',
+        Number.isFinite(s.otherCores.max)
+          ? `${s.otherCores.median.toFixed(2)} (max ${s.otherCores.max.toFixed(2)})`
+          : '–',
       ]);
       const p = s.problems;
       if (p.stalledConnections > 0) {
