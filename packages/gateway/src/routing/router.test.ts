@@ -55,6 +55,10 @@ describe('router', () => {
     { message: '{"action":"$disconnect"}', route: 'default', key: '$default' },
     { message: '{"action":"$default"}', route: 'default', key: '$default' },
     { message: '{}', route: 'default', key: '$default' },
+    { message: '  {"action":"join"}', route: 'join', key: 'join' },
+    { message: '', route: 'default', key: '$default' },
+    { message: 'true', route: 'default', key: '$default' },
+    { message: 'trick', route: 'default', key: '$default' },
   ];
   for (const { message, route, key } of cases) {
     it(`routes ${message} to ${key}`, () => {
@@ -64,8 +68,11 @@ describe('router', () => {
     });
   }
 
-  it('marks non-JSON bodies', () => {
+  it('marks non-JSON bodies, parsed or not', () => {
     expect(router.select('not json').body).toBe(NOT_JSON);
+    expect(router.select('trick').body).toBe(NOT_JSON);
+    expect(router.select('[1, 2').body).toBe(NOT_JSON);
+    expect(router.select(' [1, 2]').body).toEqual([1, 2]);
     expect(router.select('{"action":"join"}').body).toEqual({ action: 'join' });
   });
 

@@ -41,6 +41,8 @@ export class Router<R> {
   /** Selects the route for one text message. */
   select(text: string): Selection<R> {
     if (!this.#selector.readsBody) return this.#byKey(this.#selector.evaluate(undefined), undefined);
+    // Most chat-style text is plainly not JSON: skip the parse and the exception it would throw.
+    if (!mayBeJson(text)) return { route: this.#defaultRoute, routeKey: DEFAULT, body: NOT_JSON };
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -60,4 +62,15 @@ export class Router<R> {
     if (route !== undefined) return { route, routeKey: key, body };
     return { route: this.#defaultRoute, routeKey: DEFAULT, body };
   }
+}
+
+/** False when `text` cannot be JSON: its first non-blank character starts no JSON value. */
+function mayBeJson(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    // { [ " - 0-9 t f n
+    return c === 0x7b || c === 0x5b || c === 0x22 || c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x74 || c === 0x66 || c === 0x6e;
+  }
+  return false;
 }
