@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { GatewayError } from '@switchboard/gateway';
 import { backend, backendHelp } from './commands/backend.js';
+import { bench, benchHelp } from './commands/bench.js';
 import { broadcast, broadcastHelp } from './commands/broadcast.js';
 import { config, configHelp } from './commands/config.js';
 import { deleteConnection, deleteHelp } from './commands/delete.js';
@@ -31,6 +32,7 @@ Commands:
   delete     disconnect a connection
   list       list open connections
   broadcast  send a message to every connection of a stage
+  bench      load-test a gateway: latency and throughput of N clients
   help CMD   help for one command
 
 Options:
@@ -65,6 +67,7 @@ const commands: Record<
   delete: { run: deleteConnection, help: deleteHelp },
   list: { run: list, help: listHelp },
   broadcast: { run: broadcast, help: broadcastHelp },
+  bench: { run: bench, help: benchHelp },
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBackend, unusedUrl, type TestBackend } from '../../gateway/test/helpers/backend.js';
 import { connectClient } from '../../gateway/test/helpers/client.js';
 import { routesTo, startTestGateway } from '../../gateway/test/helpers/gateway.js';
-import { runCli, stopAllCliProcesses } from './helpers/cli-process.js';
+import { cliMain, runCli, runProcess, stopAllCliProcesses } from './helpers/cli-process.js';
 
 const ACCESS_KEY = 'AKIDCLITEST';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYCLIKEY';
@@ -46,13 +46,18 @@ describe('management commands without authentication', () => {
   it('list, get, send, broadcast and delete a live connection', async () => {
     await using gateway = await startTestGateway(routesTo(backend.url));
     const endpoint = `${gateway.adminUrl}/dev`;
-    await using client = await connectClient(gateway.url('dev'), undefined, { headers: { 'user-agent': 'cli-test-agent' } });
+    await using client = await connectClient(gateway.url('dev'), undefined, {
+      headers: { 'user-agent': 'cli-test-agent' },
+    });
 
     const id = await onlyConnectionId(endpoint);
 
     const got = await runCli(['get', id, '--endpoint', endpoint, '--json']);
     expect(got.code, got.stderr).toBe(0);
-    expect(JSON.parse(got.stdout)).toMatchObject({ connectionId: id, identity: { userAgent: 'cli-test-agent', sourceIp: '127.0.0.1' } });
+    expect(JSON.parse(got.stdout)).toMatchObject({
+      connectionId: id,
+      identity: { userAgent: 'cli-test-agent', sourceIp: '127.0.0.1' },
+    });
     const gotText = await runCli(['get', id, '--endpoint', endpoint]);
     expect(gotText.stdout).toMatch(/^userAgent\s+cli-test-agent$/m);
     expect(gotText.stdout).not.toContain('\u001b[');
@@ -90,11 +95,29 @@ describe('management commands without authentication', () => {
     await using gateway = await startTestGateway(routesTo(backend.url));
     const clients = await Promise.all(Array.from({ length: 7 }, () => connectClient(gateway.url('dev'))));
     try {
-      const all = await runCli(['list', '--endpoint', `${gateway.adminUrl}/dev`, '--page-size', '2', '--json']);
+      const all = await runCli([
+        'list',
+        '--endpoint',
+        `${gateway.adminUrl}/dev`,
+        '--page-size',
+        '2',
+        '--json',
+      ]);
       expect(all.code, all.stderr).toBe(0);
-      const ids = (JSON.parse(all.stdout) as { items: { connectionId: string }[] }).items.map((item) => item.connectionId);
+      const ids = (JSON.parse(all.stdout) as { items: { connectionId: string }[] }).items.map(
+        (item) => item.connectionId,
+      );
       expect(new Set(ids).size).toBe(7);
-      const capped = await runCli(['list', '--endpoint', `${gateway.adminUrl}/dev`, '--page-size', '2', '--limit', '3', '--json']);
+      const capped = await runCli([
+        'list',
+        '--endpoint',
+        `${gateway.adminUrl}/dev`,
+        '--page-size',
+        '2',
+        '--limit',
+        '3',
+        '--json',
+      ]);
       expect(JSON.parse(capped.stdout)).toMatchObject({ truncated: true });
       expect((JSON.parse(capped.stdout) as { items: unknown[] }).items).toHaveLength(3);
     } finally {
@@ -149,7 +172,14 @@ describe('management commands with authentication', () => {
     const flags = ['--access-key-id', ACCESS_KEY, '--secret-access-key', SECRET, '--region', 'eu-west-3'];
     const id = await onlyConnectionId(endpoint, flags);
 
-    const sent = await runCli(['send', id, 'signed "body" with spaces & symbols=', '--endpoint', endpoint, ...flags]);
+    const sent = await runCli([
+      'send',
+      id,
+      'signed "body" with spaces & symbols=',
+      '--endpoint',
+      endpoint,
+      ...flags,
+    ]);
     expect(sent.code, sent.stderr).toBe(0);
     expect(await client.next()).toBe('signed "body" with spaces & symbols=');
 
@@ -161,9 +191,32 @@ describe('management commands with authentication', () => {
     const unsigned = await runCli(['get', id, '--endpoint', endpoint]);
     expect(unsigned.code).toBe(4);
     expect(unsigned.stderr).toContain('SWB_ERR_MANAGEMENT_AUTH');
-    const wrongSecret = await runCli(['send', id, 'x', '--endpoint', endpoint, '--access-key-id', ACCESS_KEY, '--secret-access-key', 'not-the-secret', '--region', 'eu-west-3']);
+    const wrongSecret = await runCli([
+      'send',
+      id,
+      'x',
+      '--endpoint',
+      endpoint,
+      '--access-key-id',
+      ACCESS_KEY,
+      '--secret-access-key',
+      'not-the-secret',
+      '--region',
+      'eu-west-3',
+    ]);
     expect(wrongSecret.code).toBe(4);
-    const wrongRegion = await runCli(['get', id, '--endpoint', endpoint, '--access-key-id', ACCESS_KEY, '--secret-access-key', SECRET, '--region', 'us-east-1']);
+    const wrongRegion = await runCli([
+      'get',
+      id,
+      '--endpoint',
+      endpoint,
+      '--access-key-id',
+      ACCESS_KEY,
+      '--secret-access-key',
+      SECRET,
+      '--region',
+      'us-east-1',
+    ]);
     expect(wrongRegion.code).toBe(4);
 
     const deleted = await runCli(['delete', id, '--endpoint', endpoint, ...flags]);
@@ -172,28 +225,66 @@ describe('management commands with authentication', () => {
   });
 
   it('sends a bearer token from --token or SWITCHBOARD_TOKEN', async () => {
-    await using gateway = await startTestGateway({ ...routesTo(backend.url), admin: { auth: { mode: 'bearer', bearerTokens: [TOKEN] } } });
+    await using gateway = await startTestGateway({
+      ...routesTo(backend.url),
+      admin: { auth: { mode: 'bearer', bearerTokens: [TOKEN] } },
+    });
     const endpoint = `${gateway.adminUrl}/dev`;
     await using client = await connectClient(gateway.url('dev'));
     const id = await onlyConnectionId(endpoint, ['--token', TOKEN]);
-    const sent = await runCli(['send', id, 'with a token', '--endpoint', endpoint], { env: { SWITCHBOARD_TOKEN: TOKEN } });
+    const sent = await runCli(['send', id, 'with a token', '--endpoint', endpoint], {
+      env: { SWITCHBOARD_TOKEN: TOKEN },
+    });
     expect(sent.code, sent.stderr).toBe(0);
     expect(await client.next()).toBe('with a token');
-    const wrong = await runCli(['get', id, '--endpoint', endpoint, '--token', 'a-wrong-token-of-sixteen-chars']);
+    const wrong = await runCli([
+      'get',
+      id,
+      '--endpoint',
+      endpoint,
+      '--token',
+      'a-wrong-token-of-sixteen-chars',
+    ]);
     expect(wrong.code).toBe(4);
+  });
+});
+
+describe('terminal conventions', () => {
+  it('colours output and draws the list progress line only on a terminal (run under script(1))', async () => {
+    await using gateway = await startTestGateway(routesTo(backend.url));
+    await using client = await connectClient(gateway.url('dev'));
+    const command = `${process.execPath} ${cliMain} list --endpoint ${gateway.adminUrl}/dev`;
+    const onTerminal = await runProcess('/usr/bin/script', ['-qec', command, '/dev/null']);
+    expect(onTerminal.code, onTerminal.stderr).toBe(0);
+    expect(onTerminal.stdout).toContain('\u001b[1mconnectionId');
+    expect(onTerminal.stdout).toContain('listing connections [');
+    const noColor = await runProcess('/usr/bin/script', ['-qec', command, '/dev/null'], {
+      env: { NO_COLOR: '1' },
+    });
+    expect(noColor.stdout).not.toContain('\u001b[1m');
+    const piped = await runCli(['list', '--endpoint', `${gateway.adminUrl}/dev`]);
+    expect(piped.stdout + piped.stderr).not.toContain('\u001b[');
+    expect(piped.stderr).not.toContain('listing connections');
+    await client.close();
   });
 });
 
 describe('switchboard config validate', () => {
   it('prints OK for a valid file and every problem, exit 78, for an invalid one', async () => {
     const good = join(dir, 'good.yml');
-    await writeFile(good, `integrations:\n  echo:\n    uri: http://127.0.0.1:3000/message\nroutes:\n  $default:\n    integration: echo\n`);
+    await writeFile(
+      good,
+      `integrations:\n  echo:\n    uri: http://127.0.0.1:3000/message\nroutes:\n  $default:\n    integration: echo\n`,
+    );
     const ok = await runCli(['config', 'validate', '--config', good]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toBe(`OK ${good}\n`);
 
     const bad = join(dir, 'bad.yml');
-    await writeFile(bad, `listen:\n  port: 99999\nlimits:\n  nosuch: 1\nroutes:\n  $default:\n    integration: missing\n`);
+    await writeFile(
+      bad,
+      `listen:\n  port: 99999\nlimits:\n  nosuch: 1\nroutes:\n  $default:\n    integration: missing\n`,
+    );
     const invalid = await runCli(['config', 'validate', '--config', bad]);
     expect(invalid.code).toBe(78);
     expect(invalid.stdout).toContain('listen.port');
@@ -206,7 +297,9 @@ describe('switchboard config validate', () => {
     expect(report.valid).toBe(false);
     expect(report.problems.map((problem) => problem.path)).toContain('listen.port');
 
-    const fromEnv = await runCli(['config', 'validate', '--config', good], { env: { SWITCHBOARD_LISTEN_PORT: 'abc' } });
+    const fromEnv = await runCli(['config', 'validate', '--config', good], {
+      env: { SWITCHBOARD_LISTEN_PORT: 'abc' },
+    });
     expect(fromEnv.code).toBe(78);
     const unreadable = await runCli(['config', 'validate', '--config', join(dir, 'nope.yml')]);
     expect(unreadable.code).toBe(78);

@@ -26,7 +26,11 @@ export async function broadcast(argv: readonly string[], env: NodeJS.ProcessEnv)
   const input = parseManagementCommand('broadcast', argv, env, broadcastHelp, { file: { type: 'string' } });
   if (input === undefined) return;
   const file = input.values.file;
-  const data = await messageData('broadcast', input.positionals[0], typeof file === 'string' ? file : undefined);
+  const data = await messageData(
+    'broadcast',
+    input.positionals[0],
+    typeof file === 'string' ? file : undefined,
+  );
   const result = (await input.client.broadcast(data)) as FanOut;
   if (input.json) {
     printJson(result);

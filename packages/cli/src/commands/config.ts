@@ -37,7 +37,10 @@ export async function config(argv: readonly string[], env: NodeJS.ProcessEnv): P
     return exitCodes.ok;
   }
   if (subcommand !== 'validate')
-    throw new GatewayError('SWB_ERR_CLI_USAGE', `switchboard config: unknown subcommand "${subcommand ?? ''}"; try switchboard config validate --help`);
+    throw new GatewayError(
+      'SWB_ERR_CLI_USAGE',
+      `switchboard config: unknown subcommand "${subcommand ?? ''}"; try switchboard config validate --help`,
+    );
   const { values } = parseFlags('config validate', () =>
     parseArgs({
       args: rest,
@@ -74,8 +77,12 @@ export async function config(argv: readonly string[], env: NodeJS.ProcessEnv): P
         );
       return exitCodes.config;
     }
-    if (error instanceof GatewayError && (error.code === 'SWB_ERR_CONFIG_UNREADABLE' || error.code === 'SWB_ERR_TEMPLATE_INVALID')) {
-      if (values.json === true) printJson({ valid: false, file, problems: [{ path: '(file)', message: error.message }] });
+    if (
+      error instanceof GatewayError &&
+      (error.code === 'SWB_ERR_CONFIG_UNREADABLE' || error.code === 'SWB_ERR_TEMPLATE_INVALID')
+    ) {
+      if (values.json === true)
+        printJson({ valid: false, file, problems: [{ path: '(file)', message: error.message }] });
       else process.stdout.write(`${red('INVALID')} ${file ?? '(no file)'}\n  ${error.message}\n`);
       return exitCodes.config;
     }

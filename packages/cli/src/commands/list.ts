@@ -29,7 +29,10 @@ interface Summary {
 }
 
 export async function list(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const input = parseManagementCommand('list', argv, env, listHelp, { limit: { type: 'string' }, 'page-size': { type: 'string' } });
+  const input = parseManagementCommand('list', argv, env, listHelp, {
+    limit: { type: 'string' },
+    'page-size': { type: 'string' },
+  });
   if (input === undefined) return;
   const limit = wholeFlag('limit', input.values.limit, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   const pageSize = wholeFlag('page-size', input.values['page-size'], 500, 1000);
@@ -52,7 +55,12 @@ export async function list(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   }
   const { bold, dim } = stylesFor(process.stdout, env);
   const lines = items.map((item) =>
-    [item.connectionId ?? '', item.connectedAt ?? '', item.lastActiveAt ?? '', item.identity?.sourceIp ?? ''].join('  '),
+    [
+      item.connectionId ?? '',
+      item.connectedAt ?? '',
+      item.lastActiveAt ?? '',
+      item.identity?.sourceIp ?? '',
+    ].join('  '),
   );
   process.stdout.write(
     `${bold('connectionId  connectedAt  lastActiveAt  sourceIp')}\n${lines.map((line) => `${line}\n`).join('')}${dim(`${items.length} connection${items.length === 1 ? '' : 's'}${nextToken === undefined ? '' : ' (more not shown)'}`)}\n`,
@@ -63,6 +71,9 @@ function wholeFlag(name: string, value: string | boolean | undefined, fallback: 
   if (typeof value !== 'string') return fallback;
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1 || number > max)
-    throw new GatewayError('SWB_ERR_CLI_USAGE', `switchboard list: --${name} must be a whole number from 1 to ${max}, got "${value}"`);
+    throw new GatewayError(
+      'SWB_ERR_CLI_USAGE',
+      `switchboard list: --${name} must be a whole number from 1 to ${max}, got "${value}"`,
+    );
   return number;
 }

@@ -26,5 +26,6 @@ export async function send(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const data = await messageData('send', input.positionals[1], typeof file === 'string' ? file : undefined);
   await input.client.send(id, data);
   if (input.json) printJson({ connectionId: id, sent: true, bytes: data.length });
-  else process.stdout.write(`${stylesFor(process.stdout, env).green('sent')} ${data.length} bytes to ${id}\n`);
+  else
+    process.stdout.write(`${stylesFor(process.stdout, env).green('sent')} ${data.length} bytes to ${id}\n`);
 }

@@ -48,10 +48,16 @@ export class ManagementClient {
   }
 
   /** `GET /{stage}/@connections?limit=&nextToken=`: one page of open connections. */
-  async listPage(limit: number, nextToken: string | undefined): Promise<{ items: unknown[]; nextToken?: string }> {
+  async listPage(
+    limit: number,
+    nextToken: string | undefined,
+  ): Promise<{ items: unknown[]; nextToken?: string }> {
     const query = new URLSearchParams({ limit: String(limit) });
     if (nextToken !== undefined) query.set('nextToken', nextToken);
-    return json(await this.#request('GET', ['@connections'], undefined, query)) as { items: unknown[]; nextToken?: string };
+    return json(await this.#request('GET', ['@connections'], undefined, query)) as {
+      items: unknown[];
+      nextToken?: string;
+    };
   }
 
   /** `POST /{stage}/@broadcast`: the frame to every connection of the stage; how many it reached. */
@@ -59,7 +65,12 @@ export class ManagementClient {
     return json(await this.#request('POST', ['@broadcast'], data));
   }
 
-  async #request(method: string, segments: readonly string[], body?: Buffer, query?: URLSearchParams): Promise<ManagementAnswer> {
+  async #request(
+    method: string,
+    segments: readonly string[],
+    body?: Buffer,
+    query?: URLSearchParams,
+  ): Promise<ManagementAnswer> {
     const { endpoint, auth } = this.#options;
     const base = endpoint.pathname.replace(/\/+$/, '');
     const url = new URL(endpoint.origin);
@@ -69,7 +80,11 @@ export class ManagementClient {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/octet-stream';
     if (auth.kind === 'bearer') headers.authorization = `Bearer ${auth.token}`;
-    if (auth.kind === 'sigv4') Object.assign(headers, signRequest({ method, url, body: payload, region: auth.region, credentials: auth.credentials }));
+    if (auth.kind === 'sigv4')
+      Object.assign(
+        headers,
+        signRequest({ method, url, body: payload, region: auth.region, credentials: auth.credentials }),
+      );
     let response: Response;
     try {
       response = await fetch(url, {
@@ -79,8 +94,13 @@ export class ManagementClient {
         signal: AbortSignal.timeout(this.#options.timeoutMs ?? 10_000),
       });
     } catch (error) {
-      const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-      throw new GatewayError('SWB_ERR_CLI_REQUEST', `${method} ${url.href}: the gateway did not answer (${reason})`, { cause: error });
+      const reason =
+        error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+      throw new GatewayError(
+        'SWB_ERR_CLI_REQUEST',
+        `${method} ${url.href}: the gateway did not answer (${reason})`,
+        { cause: error },
+      );
     }
     const answer = { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
     if (response.ok) return answer;
@@ -107,6 +127,10 @@ function json(answer: ManagementAnswer): unknown {
   try {
     return JSON.parse(answer.body.toString('utf8'));
   } catch (error) {
-    throw new GatewayError('SWB_ERR_CLI_REQUEST', `the gateway answered ${answer.status} with a body that is not JSON`, { cause: error });
+    throw new GatewayError(
+      'SWB_ERR_CLI_REQUEST',
+      `the gateway answered ${answer.status} with a body that is not JSON`,
+      { cause: error },
+    );
   }
 }

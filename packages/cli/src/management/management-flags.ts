@@ -60,7 +60,12 @@ export function parseManagementCommand(
   extra: ExtraOptions = {},
 ): ManagementCommandInput | undefined {
   const { values, positionals } = parseFlags(command, () =>
-    parseArgs({ args: [...argv], strict: true, allowPositionals: true, options: { ...sharedOptions, ...extra } }),
+    parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: true,
+      options: { ...sharedOptions, ...extra },
+    }),
   );
   const flags = values as Record<string, string | boolean | undefined>;
   if (flags.help === true) {
@@ -73,21 +78,36 @@ export function parseManagementCommand(
   };
   const endpointText = text('endpoint') ?? env.SWITCHBOARD_ENDPOINT;
   if (endpointText === undefined || endpointText === '')
-    throw new GatewayError('SWB_ERR_CLI_USAGE', `switchboard ${command}: --endpoint is required, e.g. --endpoint http://127.0.0.1:8081/dev`);
+    throw new GatewayError(
+      'SWB_ERR_CLI_USAGE',
+      `switchboard ${command}: --endpoint is required, e.g. --endpoint http://127.0.0.1:8081/dev`,
+    );
   let endpoint: URL;
   try {
     endpoint = new URL(endpointText);
   } catch {
-    throw new GatewayError('SWB_ERR_CLI_USAGE', `switchboard ${command}: --endpoint "${endpointText}" is not a URL`);
+    throw new GatewayError(
+      'SWB_ERR_CLI_USAGE',
+      `switchboard ${command}: --endpoint "${endpointText}" is not a URL`,
+    );
   }
   if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:')
-    throw new GatewayError('SWB_ERR_CLI_USAGE', `switchboard ${command}: --endpoint must be http:// or https://, got "${endpointText}"`);
+    throw new GatewayError(
+      'SWB_ERR_CLI_USAGE',
+      `switchboard ${command}: --endpoint must be http:// or https://, got "${endpointText}"`,
+    );
   if (endpoint.pathname.replace(/\/+$/, '') === '')
-    throw new GatewayError('SWB_ERR_CLI_USAGE', `switchboard ${command}: --endpoint must name the stage, e.g. ${endpoint.origin}/dev`);
+    throw new GatewayError(
+      'SWB_ERR_CLI_USAGE',
+      `switchboard ${command}: --endpoint must name the stage, e.g. ${endpoint.origin}/dev`,
+    );
   const timeoutText = text('timeout');
   const timeoutMs = timeoutText === undefined ? 10_000 : Number(timeoutText);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
-    throw new GatewayError('SWB_ERR_CLI_USAGE', `switchboard ${command}: --timeout must be a positive whole number of milliseconds, got "${String(timeoutText)}"`);
+    throw new GatewayError(
+      'SWB_ERR_CLI_USAGE',
+      `switchboard ${command}: --timeout must be a positive whole number of milliseconds, got "${String(timeoutText)}"`,
+    );
   return {
     client: new ManagementClient({ endpoint, auth: authFrom(command, text, env), timeoutMs }),
     json: flags.json === true,
@@ -96,21 +116,35 @@ export function parseManagementCommand(
   };
 }
 
-function authFrom(command: string, text: (name: string) => string | undefined, env: NodeJS.ProcessEnv): ManagementAuth {
+function authFrom(
+  command: string,
+  text: (name: string) => string | undefined,
+  env: NodeJS.ProcessEnv,
+): ManagementAuth {
   const token = text('token') ?? nonEmpty(env.SWITCHBOARD_TOKEN);
   const accessKeyId = text('access-key-id') ?? nonEmpty(env.AWS_ACCESS_KEY_ID);
   const secretAccessKey = text('secret-access-key') ?? nonEmpty(env.AWS_SECRET_ACCESS_KEY);
   if (token !== undefined) {
     if (text('access-key-id') !== undefined || text('secret-access-key') !== undefined)
-      throw new GatewayError('SWB_ERR_CLI_USAGE', `switchboard ${command}: give --token or AWS credentials, not both`);
+      throw new GatewayError(
+        'SWB_ERR_CLI_USAGE',
+        `switchboard ${command}: give --token or AWS credentials, not both`,
+      );
     return { kind: 'bearer', token };
   }
   if (accessKeyId === undefined && secretAccessKey === undefined) return { kind: 'none' };
   if (accessKeyId === undefined || secretAccessKey === undefined)
-    throw new GatewayError('SWB_ERR_CLI_USAGE', `switchboard ${command}: SigV4 needs both --access-key-id and --secret-access-key (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)`);
+    throw new GatewayError(
+      'SWB_ERR_CLI_USAGE',
+      `switchboard ${command}: SigV4 needs both --access-key-id and --secret-access-key (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)`,
+    );
   return {
     kind: 'sigv4',
-    credentials: { accessKeyId, secretAccessKey, sessionToken: text('session-token') ?? nonEmpty(env.AWS_SESSION_TOKEN) },
+    credentials: {
+      accessKeyId,
+      secretAccessKey,
+      sessionToken: text('session-token') ?? nonEmpty(env.AWS_SESSION_TOKEN),
+    },
     region: text('region') ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION) ?? 'us-east-1',
   };
 }
@@ -120,8 +154,17 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 /** The one positional a command needs (a connection id, a message), or a usage error naming it. */
-export function positional(command: string, positionals: readonly string[], index: number, name: string): string {
+export function positional(
+  command: string,
+  positionals: readonly string[],
+  index: number,
+  name: string,
+): string {
   const value = positionals[index];
-  if (value === undefined || value === '') throw new GatewayError('SWB_ERR_CLI_USAGE', `switchboard ${command}: missing ${name}; see switchboard ${command} --help`);
+  if (value === undefined || value === '')
+    throw new GatewayError(
+      'SWB_ERR_CLI_USAGE',
+      `switchboard ${command}: missing ${name}; see switchboard ${command} --help`,
+    );
   return value;
 }

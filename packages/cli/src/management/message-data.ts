@@ -5,9 +5,16 @@
 import { readFile } from 'node:fs/promises';
 import { GatewayError } from '@switchboard/gateway';
 
-export async function messageData(command: string, text: string | undefined, file: string | undefined): Promise<Buffer> {
+export async function messageData(
+  command: string,
+  text: string | undefined,
+  file: string | undefined,
+): Promise<Buffer> {
   if (text !== undefined && file !== undefined)
-    throw new GatewayError('SWB_ERR_CLI_USAGE', `switchboard ${command}: give the message or --file, not both`);
+    throw new GatewayError(
+      'SWB_ERR_CLI_USAGE',
+      `switchboard ${command}: give the message or --file, not both`,
+    );
   if (file === '-') {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -17,9 +24,17 @@ export async function messageData(command: string, text: string | undefined, fil
     try {
       return await readFile(file);
     } catch (error) {
-      throw new GatewayError('SWB_ERR_CLI_USAGE', `switchboard ${command}: cannot read --file ${file}: ${(error as Error).message}`, { cause: error });
+      throw new GatewayError(
+        'SWB_ERR_CLI_USAGE',
+        `switchboard ${command}: cannot read --file ${file}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
-  if (text === undefined) throw new GatewayError('SWB_ERR_CLI_USAGE', `switchboard ${command}: missing the message (text, or --file PATH, or --file - for stdin)`);
+  if (text === undefined)
+    throw new GatewayError(
+      'SWB_ERR_CLI_USAGE',
+      `switchboard ${command}: missing the message (text, or --file PATH, or --file - for stdin)`,
+    );
   return Buffer.from(text, 'utf8');
 }

@@ -27,7 +27,10 @@ const SERVICE = 'execute-api';
 
 /** RFC 3986 encoding as SigV4 wants it. */
 function uriEncode(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function sha256Hex(data: string | Buffer): string {
@@ -40,7 +43,10 @@ function hmac(key: string | Buffer, data: string): Buffer {
 
 /** The headers to add to the request: `authorization`, `x-amz-date`, `x-amz-content-sha256`, maybe `x-amz-security-token`. */
 export function signRequest(request: RequestToSign): Record<string, string> {
-  const amzDate = (request.now ?? new Date()).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = (request.now ?? new Date())
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const payloadHash = sha256Hex(request.body);
   const headers: Record<string, string> = {
@@ -48,7 +54,8 @@ export function signRequest(request: RequestToSign): Record<string, string> {
     'x-amz-content-sha256': payloadHash,
     'x-amz-date': amzDate,
   };
-  if (request.credentials.sessionToken !== undefined) headers['x-amz-security-token'] = request.credentials.sessionToken;
+  if (request.credentials.sessionToken !== undefined)
+    headers['x-amz-security-token'] = request.credentials.sessionToken;
   const signedNames = Object.keys(headers).sort();
   const canonicalPath = request.url.pathname
     .split('/')
@@ -69,7 +76,10 @@ export function signRequest(request: RequestToSign): Record<string, string> {
   ].join('\n');
   const scope = `${day}/${request.region}/${SERVICE}/aws4_request`;
   const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;
-  const key = hmac(hmac(hmac(hmac(`AWS4${request.credentials.secretAccessKey}`, day), request.region), SERVICE), 'aws4_request');
+  const key = hmac(
+    hmac(hmac(hmac(`AWS4${request.credentials.secretAccessKey}`, day), request.region), SERVICE),
+    'aws4_request',
+  );
   const signature = createHmac('sha256', key).update(stringToSign).digest('hex');
   const { host: _host, ...sent } = headers;
   return {

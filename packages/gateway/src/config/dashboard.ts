@@ -6,13 +6,20 @@ import { z } from 'zod';
 
 export const dashboardSchema = z
   .strictObject({
-    enabled: z.boolean().default(true).describe('Serve the web dashboard at `/` of the admin listener (with `admin.auth`, like the management API).'),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Serve the web dashboard at `/` of the admin listener (with `admin.auth`, like the management API).',
+      ),
     recentTraffic: z
       .int()
       .min(0)
       .max(200)
       .default(20)
-      .describe('Frames remembered per connection (direction, route or source, time) for the dashboard\'s connection details; 0 keeps none and subscribes to nothing.'),
+      .describe(
+        "Frames remembered per connection (direction, route or source, time) for the dashboard's connection details; 0 keeps none and subscribes to nothing.",
+      ),
   })
   .prefault({})
   .describe('Web dashboard.');

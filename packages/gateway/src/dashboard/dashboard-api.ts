@@ -38,8 +38,23 @@ export interface Overview {
   readonly history: readonly SecondBucket[];
   readonly errors: Readonly<Record<string, number>>;
   readonly routes: readonly ({ key: string; integration: string; twoWay: boolean } & RouteCounters)[];
-  readonly integrations: readonly { name: string; type: string; uris: string[]; method: string; timeoutMs: number; function?: string }[];
-  readonly cluster: { readonly nodeId: string; readonly nodes: readonly { nodeId: string; self: boolean; lastSeen: string | null; connections: number }[] };
+  readonly integrations: readonly {
+    name: string;
+    type: string;
+    uris: string[];
+    method: string;
+    timeoutMs: number;
+    function?: string;
+  }[];
+  readonly cluster: {
+    readonly nodeId: string;
+    readonly nodes: readonly {
+      nodeId: string;
+      self: boolean;
+      lastSeen: string | null;
+      connections: number;
+    }[];
+  };
   readonly client: { readonly port: number; readonly tls: boolean; readonly stages: readonly string[] };
   readonly recentTraffic: number;
 }
@@ -48,7 +63,13 @@ export async function overview(sources: DashboardSources): Promise<Overview> {
   const { config, figures, stats } = sources;
   const stages = await figures.readAll();
   const snapshot = stats.snapshot();
-  const zero: RouteCounters = { messages: 0, integrationOk: 0, integrationErrors: 0, latencySumMs: 0, calls: 0 };
+  const zero: RouteCounters = {
+    messages: 0,
+    integrationOk: 0,
+    integrationErrors: 0,
+    latencySumMs: 0,
+    calls: 0,
+  };
   const peers = sources.cluster.peers();
   const localConnections = sources.registry.size;
   return {
@@ -57,7 +78,11 @@ export async function overview(sources: DashboardSources): Promise<Overview> {
     windowMs: figures.windowMs,
     connections: stages.reduce((sum, stage) => sum + stage.connections, 0),
     messagesPerSecond: stages.reduce((sum, stage) => sum + stage.messagesPerSecond, 0),
-    stages: stages.map(({ stage, connections, messagesPerSecond }) => ({ stage, connections, messagesPerSecond })),
+    stages: stages.map(({ stage, connections, messagesPerSecond }) => ({
+      stage,
+      connections,
+      messagesPerSecond,
+    })),
     history: snapshot.history,
     errors: snapshot.errors,
     routes: Object.entries(config.routes).map(([key, route]) => ({
@@ -69,7 +94,9 @@ export async function overview(sources: DashboardSources): Promise<Overview> {
     integrations: Object.entries(config.integrations).map(([name, integration]) => ({
       name,
       type: integration.type,
-      uris: [integration.uri, ...integration.uris].filter((uri): uri is string => uri !== undefined).map(withoutCredentials),
+      uris: [integration.uri, ...integration.uris]
+        .filter((uri): uri is string => uri !== undefined)
+        .map(withoutCredentials),
       method: integration.method,
       timeoutMs: integration.timeoutMs,
       ...(integration.function === undefined ? {} : { function: integration.function }),
@@ -86,7 +113,11 @@ export async function overview(sources: DashboardSources): Promise<Overview> {
         })),
       ],
     },
-    client: { port: sources.clientPort(), tls: config.tls.certFile !== undefined && config.tls.listeners !== 'admin', stages: config.api.stages },
+    client: {
+      port: sources.clientPort(),
+      tls: config.tls.certFile !== undefined && config.tls.listeners !== 'admin',
+      stages: config.api.stages,
+    },
     recentTraffic: config.dashboard.recentTraffic,
   };
 }
@@ -103,7 +134,11 @@ export interface ConnectionDetails {
 }
 
 /** Answers `GET /dashboard/api/connections/{id}`: 200 with the details, or 410 GoneException when not on this node. */
-export function sendConnectionDetails(sources: DashboardSources, response: ServerResponse, connectionId: string): void {
+export function sendConnectionDetails(
+  sources: DashboardSources,
+  response: ServerResponse,
+  connectionId: string,
+): void {
   const connection = sources.registry.get(connectionId);
   if (connection === undefined) {
     sendError(response, 410, 'GoneException', 'SWB_ERR_CONNECTION_GONE', null);

@@ -18,7 +18,8 @@ import { RecentTraffic } from './recent-traffic.js';
 import { tokenCookie, withBrowserToken } from './browser-auth.js';
 
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
@@ -44,7 +45,8 @@ export interface Dashboard {
 export type DashboardOptions = Omit<DashboardSources, 'stats' | 'traffic'>;
 
 export function createDashboard(options: DashboardOptions): Dashboard {
-  if (!options.config.dashboard.enabled) return { routes: [], guard: (guard) => guard, close: () => undefined };
+  if (!options.config.dashboard.enabled)
+    return { routes: [], guard: (guard) => guard, close: () => undefined };
   const stats = new DashboardStats();
   const traffic = new RecentTraffic(options.config.dashboard.recentTraffic);
   const sources: DashboardSources = { ...options, stats, traffic };
@@ -53,36 +55,57 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const login: AdminRoute = {
     name: 'dashboard-login',
     authenticated: false,
-    matches: (request, url) => request.method === 'GET' && url.path === '/' && new URLSearchParams(url.query).has('token'),
+    matches: (request, url) =>
+      request.method === 'GET' && url.path === '/' && new URLSearchParams(url.query).has('token'),
     handle(request, response, url) {
       request.resume();
       const token = new URLSearchParams(url.query).get('token') ?? '';
-      response.writeHead(303, { location: '/', 'set-cookie': tokenCookie(token, secureCookie), 'x-amzn-RequestId': randomUUID(), ...SECURITY_HEADERS, 'content-length': '0' });
+      response.writeHead(303, {
+        location: '/',
+        'set-cookie': tokenCookie(token, secureCookie),
+        'x-amzn-RequestId': randomUUID(),
+        ...SECURITY_HEADERS,
+        'content-length': '0',
+      });
       response.end();
     },
   };
   const pages: AdminRoute = {
     name: 'dashboard',
     authenticated: true,
-    matches: (request, url) => (request.method === 'GET' || request.method === 'HEAD') && assets.has(url.path),
+    matches: (request, url) =>
+      (request.method === 'GET' || request.method === 'HEAD') && assets.has(url.path),
     handle(request, response, url) {
       request.resume();
       const asset = assets.get(url.path);
       if (asset === undefined) return;
-      response.writeHead(200, { 'content-type': asset.type, 'content-length': String(asset.body.length), ...SECURITY_HEADERS });
+      response.writeHead(200, {
+        'content-type': asset.type,
+        'content-length': String(asset.body.length),
+        ...SECURITY_HEADERS,
+      });
       response.end(request.method === 'HEAD' ? undefined : asset.body);
     },
   };
   const data: AdminRoute = {
     name: 'dashboard-api',
     authenticated: true,
-    matches: (request, url) => request.method === 'GET' && (url.path === '/dashboard/api/overview' || url.path.startsWith(CONNECTION_PREFIX)),
+    matches: (request, url) =>
+      request.method === 'GET' &&
+      (url.path === '/dashboard/api/overview' || url.path.startsWith(CONNECTION_PREFIX)),
     handle(request, response, url) {
       request.resume();
       if (url.path === '/dashboard/api/overview') {
         overview(sources).then(
           (body) => sendJsonNoStore(response, body),
-          () => sendError(response, 500, 'InternalServerErrorException', 'SWB_ERR_INTERNAL', 'the figures could not be read'),
+          () =>
+            sendError(
+              response,
+              500,
+              'InternalServerErrorException',
+              'SWB_ERR_INTERNAL',
+              'the figures could not be read',
+            ),
         );
         return;
       }
@@ -90,7 +113,13 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       try {
         id = decodeURIComponent(url.path.slice(CONNECTION_PREFIX.length));
       } catch {
-        sendError(response, 400, 'BadRequestException', 'SWB_ERR_BAD_REQUEST', 'Invalid connectionId: not valid percent-encoding');
+        sendError(
+          response,
+          400,
+          'BadRequestException',
+          'SWB_ERR_BAD_REQUEST',
+          'Invalid connectionId: not valid percent-encoding',
+        );
         return;
       }
       sendConnectionDetails(sources, response, id);
@@ -108,6 +137,11 @@ export function createDashboard(options: DashboardOptions): Dashboard {
 
 function sendJsonNoStore(response: ServerResponse, body: unknown): void {
   const payload = JSON.stringify(body);
-  response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)), 'cache-control': 'no-store', 'x-amzn-RequestId': randomUUID() });
+  response.writeHead(200, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(payload)),
+    'cache-control': 'no-store',
+    'x-amzn-RequestId': randomUUID(),
+  });
   response.end(payload);
 }

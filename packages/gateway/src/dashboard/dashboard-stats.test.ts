@@ -18,7 +18,12 @@ describe('DashboardStats', () => {
     channels.messageIn.publish({ connectionId: 'a', stage: 'dev', routeKey: 'chat' });
     channels.integrationResponse.publish({ routeKey: 'chat', stage: 'dev', status: 200, latencyMs: 10 });
     channels.integrationResponse.publish({ routeKey: 'chat', stage: 'dev', status: 502, latencyMs: 30 });
-    channels.integrationError.publish({ routeKey: 'chat', stage: 'dev', code: 'SWB_ERR_BACKEND_TIMEOUT', latencyMs: 50 });
+    channels.integrationError.publish({
+      routeKey: 'chat',
+      stage: 'dev',
+      code: 'SWB_ERR_BACKEND_TIMEOUT',
+      latencyMs: 50,
+    });
     channels.clientError.publish({ stage: 'dev', code: 'SWB_ERR_ROUTE_NOT_FOUND' });
     now += 2_000;
     channels.connectionClose.publish({ connectionId: 'a', stage: 'dev', code: 1000, reason: '' });
@@ -26,9 +31,20 @@ describe('DashboardStats', () => {
     const snapshot = stats.snapshot();
     expect(snapshot.history.map((bucket) => bucket.connects)).toEqual([1, 0, 0]);
     expect(snapshot.history.at(-1)?.disconnects).toBe(1);
-    expect(snapshot.history[0]).toMatchObject({ messagesIn: 1, calls: 3, latencySumMs: 90, latencyMaxMs: 50 });
+    expect(snapshot.history[0]).toMatchObject({
+      messagesIn: 1,
+      calls: 3,
+      latencySumMs: 90,
+      latencyMaxMs: 50,
+    });
     expect(snapshot.errors).toEqual({ HTTP_5xx: 1, SWB_ERR_BACKEND_TIMEOUT: 1, SWB_ERR_ROUTE_NOT_FOUND: 1 });
-    expect(snapshot.routes.chat).toEqual({ messages: 1, integrationOk: 1, integrationErrors: 2, latencySumMs: 90, calls: 3 });
+    expect(snapshot.routes.chat).toEqual({
+      messages: 1,
+      integrationOk: 1,
+      integrationErrors: 2,
+      latencySumMs: 90,
+      calls: 3,
+    });
 
     now += 10 * HISTORY_SECONDS * 1000;
     const later = stats.snapshot();
@@ -51,7 +67,10 @@ describe('RecentTraffic', () => {
     channels.messageIn.publish({ connectionId: 'c', stage: 'dev', routeKey: 'one' });
     channels.messageOut.publish({ connectionId: 'c', stage: 'dev', source: 'reply' });
     channels.messageIn.publish({ connectionId: 'c', stage: 'dev', routeKey: 'three' });
-    expect(traffic.of('c').map((entry) => `${entry.direction}:${entry.what}`)).toEqual(['out:reply', 'in:three']);
+    expect(traffic.of('c').map((entry) => `${entry.direction}:${entry.what}`)).toEqual([
+      'out:reply',
+      'in:three',
+    ]);
     channels.connectionClose.publish({ connectionId: 'c', stage: 'dev', code: 1000, reason: '' });
     expect(traffic.of('c')).toEqual([]);
   });

@@ -109,10 +109,20 @@ export class DashboardStats {
     if (last?.second === second) return last;
     const from = last === undefined ? second : Math.max(last.second + 1, second - HISTORY_SECONDS + 1);
     for (let s = from; s <= second; s++) {
-      last = { second: s, connects: 0, disconnects: 0, messagesIn: 0, messagesOut: 0, calls: 0, latencySumMs: 0, latencyMaxMs: 0 };
+      last = {
+        second: s,
+        connects: 0,
+        disconnects: 0,
+        messagesIn: 0,
+        messagesOut: 0,
+        calls: 0,
+        latencySumMs: 0,
+        latencyMaxMs: 0,
+      };
       this.#buckets.push(last);
     }
-    if (this.#buckets.length > HISTORY_SECONDS) this.#buckets.splice(0, this.#buckets.length - HISTORY_SECONDS);
+    if (this.#buckets.length > HISTORY_SECONDS)
+      this.#buckets.splice(0, this.#buckets.length - HISTORY_SECONDS);
     return last as SecondBucket;
   }
 

@@ -104,6 +104,7 @@ export class ConnectionLifecycle {
       throw new GatewayError('SWB_ERR_BAD_REQUEST', 'Data is not valid UTF-8, and binary frames are off (limits.binary is "reject")');
     }
     if (!this.sendBudget.canPush(connection)) {
+      if (channels.clientError.hasSubscribers) channels.clientError.publish({ stage: connection.stage, code: 'SWB_ERR_SEND_BUFFER_FULL' });
       throw new GatewayError('SWB_ERR_SEND_BUFFER_FULL', `connection ${connection.id} has ${connection.socket.bufferedAmount} bytes waiting to be read (backpressure.highWaterBytes)`);
     }
     connection.lastActiveAt = Date.now();

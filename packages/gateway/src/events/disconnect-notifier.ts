@@ -4,6 +4,8 @@
  * @see docs/protocol.md "$disconnect"
  */
 import { newId } from '../connections/ids.js';
+import { channels } from '../diagnostics.js';
+import { GatewayError } from '../errors.js';
 import { DISCONNECT } from '../routing/router.js';
 import type { PendingConnection } from './connect.js';
 import type { IntegrationEvent } from '../integrations/integration-event.js';
@@ -43,10 +45,19 @@ export class DisconnectNotifier {
     const started = performance.now();
     const call = route.integration.invoke(event, false).then(
       (response) => {
-        accessLog?.write({ event, status: 200, integrationStatus: response.status, integrationLatency: performance.now() - started });
+        const latencyMs = performance.now() - started;
+        if (channels.integrationResponse.hasSubscribers) {
+          channels.integrationResponse.publish({ routeKey: DISCONNECT, stage: connection.stage, status: response.status, latencyMs });
+        }
+        accessLog?.write({ event, status: 200, integrationStatus: response.status, integrationLatency: latencyMs });
       },
       (error: unknown) => {
-        accessLog?.write({ event, status: 500, integrationLatency: performance.now() - started, errorMessage: 'Internal server error' });
+        const latencyMs = performance.now() - started;
+        if (channels.integrationError.hasSubscribers) {
+          const code = error instanceof GatewayError ? error.code : 'SWB_ERR_INTERNAL';
+          channels.integrationError.publish({ routeKey: DISCONNECT, stage: connection.stage, code, latencyMs });
+        }
+        accessLog?.write({ event, status: 500, integrationLatency: latencyMs, errorMessage: 'Internal server error' });
         this.#ctx.logger.warn({ connectionId: connection.id, err: error }, '$disconnect could not be delivered (best-effort)');
       },
     );

@@ -8,8 +8,9 @@ import { GatewayError } from '../errors.js';
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const BAD_RESPONSE_CODES = new Set(['UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_RES_EXCEEDED_MAX_SIZE', 'HPE_INVALID_CONSTANT', 'HPE_INVALID_HEADER_TOKEN', 'HPE_INVALID_STATUS', 'HPE_INVALID_VERSION']);
 
-export function classifyBackendError(error: unknown, url: string, timeoutMs: number): GatewayError {
+export function classifyBackendError(error: unknown, fullUrl: string, timeoutMs: number): GatewayError {
   if (error instanceof GatewayError) return error;
+  const url = withoutQuery(fullUrl);
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && TIMEOUT_CODES.has(code)) {
     return new GatewayError('SWB_ERR_BACKEND_TIMEOUT', `backend ${url} did not answer within ${timeoutMs} ms`, { cause: error });
@@ -19,4 +20,13 @@ export function classifyBackendError(error: unknown, url: string, timeoutMs: num
   }
   const reason = typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
   return new GatewayError('SWB_ERR_BACKEND_UNREACHABLE', `backend ${url} could not be reached (${reason})`, { cause: error });
+}
+
+/**
+ * The URL without its query string, for messages that reach logs: a `$connect` forwards the client's
+ * query, which may carry a token (`?token=…`), and secrets are never logged (docs/security.md).
+ */
+export function withoutQuery(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : `${url.slice(0, query)}?…`;
 }

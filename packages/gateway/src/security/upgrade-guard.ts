@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { SecurityConfig } from '../config/security.js';
+import { channels } from '../diagnostics.js';
 import { refuseHandshake } from '../transport/handshake.js';
 import { IpConnectionLimiter } from './ip-connection-limiter.js';
 import { OriginPolicy } from './origin-policy.js';
@@ -19,7 +20,13 @@ export interface UpgradeGuard {
   readonly connectionsPerIp: IpConnectionLimiter;
 }
 
-export function createUpgradeGuard(security: SecurityConfig, logger: Logger): UpgradeGuard {
+/** `stageOf` names the stage an upgrade asks for (undefined for an unknown one), for the refusal metrics. */
+export function createUpgradeGuard(security: SecurityConfig, logger: Logger, stageOf: (request: IncomingMessage) => string | undefined): UpgradeGuard {
+  const refused = (request: IncomingMessage, code: 'SWB_ERR_ORIGIN_NOT_ALLOWED' | 'SWB_ERR_TOO_MANY_CONNECTIONS') => {
+    if (!channels.clientError.hasSubscribers) return;
+    const stage = stageOf(request);
+    if (stage !== undefined) channels.clientError.publish({ stage, code });
+  };
   const origins = new OriginPolicy(security.allowedOrigins);
   const limiter = new IpConnectionLimiter(security.maxConnectionsPerIp);
   return {
@@ -29,12 +36,14 @@ export function createUpgradeGuard(security: SecurityConfig, logger: Logger): Up
       if (!origins.allows(origin)) {
         logger.info({ code: 'SWB_ERR_ORIGIN_NOT_ALLOWED', origin }, 'refusing an upgrade from an origin that is not allowed');
         refuseHandshake(socket, 403, '{"message":"Forbidden"}');
+        refused(request, 'SWB_ERR_ORIGIN_NOT_ALLOWED');
         return false;
       }
       const ip = request.socket.remoteAddress ?? '';
       if (!limiter.tryAcquire(ip)) {
         logger.info({ code: 'SWB_ERR_TOO_MANY_CONNECTIONS', sourceIp: ip }, 'refusing an upgrade over the per-IP connection cap');
         refuseHandshake(socket, 429, '{"message":"Too Many Requests"}');
+        refused(request, 'SWB_ERR_TOO_MANY_CONNECTIONS');
         return false;
       }
       socket.once('close', () => limiter.release(ip));

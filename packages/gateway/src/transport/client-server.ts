@@ -62,7 +62,7 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
   let accepting = true;
   let pendingHandshakes = 0;
   let settledWaiters: (() => void)[] = [];
-  const upgradeGuard = createUpgradeGuard(config.security, logger);
+  const upgradeGuard = createUpgradeGuard(config.security, logger, (request) => stageOf(request.url ?? '/', stages, defaultStage));
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -141,6 +141,9 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
       const watch = (chunk: Buffer) => {
         guard.write(chunk);
       };
+      // Paused, so that bytes the client sent behind its upgrade (the `head` ws unshifts) wait for
+      // the message listener below instead of being emitted before anyone but the guard listens.
+      socket.pause();
       socket.on('data', watch);
       let upgraded = false as boolean; // set by the callback, which ws may or may not call
       wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
@@ -162,6 +165,7 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
           socket.off('data', watch);
           lifecycle.closed(opened, code, reason.toString());
         });
+        socket.resume();
       });
       // ws completes an upgrade synchronously or refuses it (a handshake detail it rejects, or a
       // socket that closed meanwhile); after a refusal the backend still hears of the connection.

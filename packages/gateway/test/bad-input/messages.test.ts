@@ -22,6 +22,11 @@ describe('bad input: JSON in route selection', () => {
     await backend.close();
   });
 
+  /** Sends `text` as one message in frames of at most 32,000 bytes (under limits.maxFrameBytes). */
+  function sendFragmented(client: TestClient, text: string): void {
+    for (let offset = 0; offset < text.length; offset += 32_000) client.ws.send(text.slice(offset, offset + 32_000), { fin: offset + 32_000 >= text.length });
+  }
+
   async function bystanderStillServed(): Promise<void> {
     const text = `still here ${Math.random()}`;
     bystander.send(text);
@@ -33,7 +38,7 @@ describe('bad input: JSON in route selection', () => {
     const depth = 65_000;
     const nested = `{"action":${'['.repeat(depth)}${']'.repeat(depth)}}`;
     expect(nested.length).toBeLessThanOrEqual(131_072);
-    client.send(nested);
+    sendFragmented(client, nested);
     expect(await client.next()).toBe(nested); // $default echoes it: delivered, not lost
     await bystanderStillServed();
   });
@@ -41,10 +46,10 @@ describe('bad input: JSON in route selection', () => {
   it('routes a body that is only 128 KB of nesting (not an object) to $default', async () => {
     await using client = await connectClient(gateway.url());
     const nested = `${'['.repeat(65_536)}${']'.repeat(65_535)}`; // unbalanced: not JSON
-    client.send(nested);
+    sendFragmented(client, nested);
     expect(await client.next()).toBe(nested);
     const balanced = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
-    client.send(balanced);
+    sendFragmented(client, balanced);
     expect(await client.next()).toBe(balanced);
   });
 
@@ -53,7 +58,7 @@ describe('bad input: JSON in route selection', () => {
     const body: Record<string, unknown> = { action: 'known' };
     for (let i = 0; i < 10_000; i++) body[`k${i}`] = i;
     const text = JSON.stringify(body);
-    client.send(text);
+    sendFragmented(client, text);
     const request = await backend.next('/known');
     expect(request.body.toString()).toBe(text);
   });

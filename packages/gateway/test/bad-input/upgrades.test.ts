@@ -235,6 +235,12 @@ describe('security: browser origins (security.allowedOrigins)', () => {
     expect(await client.next()).toBe('hi');
   });
 
+  it('counts the refusals in switchboard_client_error_total by stage and code', async () => {
+    await expect(refusedWith(guarded.url(), { origin: 'https://counted.example.net' })).resolves.toMatchObject({ status: 403 });
+    const metrics = await (await fetch(`http://127.0.0.1:${guarded.adminPort}/metrics`)).text();
+    expect(metrics).toMatch(/switchboard_client_error_total\{stage="dev",code="SWB_ERR_ORIGIN_NOT_ALLOWED"\} [1-9]/);
+  });
+
   it('admits a client that sends no Origin (not a browser)', async () => {
     await using client = await connectClient(guarded.url());
     expect(client.ws.readyState).toBe(client.ws.OPEN);

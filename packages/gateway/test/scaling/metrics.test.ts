@@ -2,6 +2,7 @@
  * `GET /metrics` and `GET /scaling/figures` on the admin listener, after real traffic through a
  * real gateway: each CloudWatch-like counter, the latency histogram and the per-stage gauges.
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBackend, unusedUrl, type TestBackend } from '../helpers/backend.js';
@@ -95,6 +96,20 @@ describe('metrics endpoints', () => {
     expect(sample(text, 'switchboard_upstream_retries_total{integration="gone"}')).toBeGreaterThanOrEqual(1);
     for (const name of ['switchboard_client_error_total', 'switchboard_upstream_returns_total'])
       expect(text).toContain(`# TYPE ${name} counter`);
+
+    // $disconnect calls are integration calls too.
+    const answered = new Promise<void>((resolve) => {
+      const onResponse = (message: unknown) => {
+        if ((message as { routeKey?: string }).routeKey !== '$disconnect') return;
+        unsubscribe('switchboard:integration:response', onResponse);
+        resolve();
+      };
+      subscribe('switchboard:integration:response', onResponse);
+    });
+    await client.close();
+    await answered;
+    const after = await (await request(`${gateway.adminUrl}/metrics`)).body.text();
+    expect(sample(after, 'switchboard_integration_latency_seconds_count{stage="dev",route="$disconnect"}')).toBe(1);
   });
 
   it('serves the figures KEDA metrics-api reads, per stage and in total', async () => {
