@@ -7,10 +7,10 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MAX_POST_BYTES } from '@switchboard/protocol';
 import type { Logger } from 'pino';
 import type { ManagementAuthConfig } from '../config/management-auth.js';
 import type { AdminGuard } from '../management/admin-server.js';
+import { readBoundedBody, sendPayloadTooLarge } from '../management/request-body.js';
 import { setPrereadBody } from '../management/preread-body.js';
 import { sendError } from '../management/responses.js';
 import {
@@ -92,16 +92,9 @@ export function createManagementGuard(
             : forbid(response, 'the signature does not match');
         };
         if (!hasBody(request)) return verify(EMPTY_HASH);
-        return readBody(request).then((body) => {
+        return readBoundedBody(request).then((body) => {
           if (body === undefined) {
-            sendError(
-              response,
-              413,
-              'PayloadTooLargeException',
-              'SWB_ERR_PAYLOAD_TOO_LARGE',
-              `Request body exceeds ${MAX_POST_BYTES} bytes`,
-              true,
-            );
+            sendPayloadTooLarge(response);
             return false;
           }
           if (!verify(sha256Hex(body))) return false;
@@ -140,30 +133,3 @@ function hasBody(request: IncomingMessage): boolean {
   return length !== undefined && length !== '0';
 }
 
-/** Reads the whole body, or resolves undefined (and drains the rest) once it passes MAX_POST_BYTES. */
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    if (Number(request.headers['content-length'] ?? 0) > MAX_POST_BYTES) {
-      request.resume();
-      resolve(undefined);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    request.on('data', (chunk: Buffer) => {
-      if (tooLarge) return;
-      size += chunk.length;
-      if (size > MAX_POST_BYTES) {
-        tooLarge = true;
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.once('end', () => {
-      if (!tooLarge) resolve(Buffer.concat(chunks, size));
-    });
-    request.once('error', reject);
-  });
-}

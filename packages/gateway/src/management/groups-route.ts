@@ -14,7 +14,8 @@ import type { FanOutResult } from '../cluster/cluster-node.js';
 import { ops, replyStatus } from '../cluster/owner-protocol.js';
 import { GatewayError } from '../errors.js';
 import type { AdminRoute, AdminRequestUrl } from './admin-server.js';
-import { readBody, type RemoteConnections } from './remote-connections.js';
+import type { RemoteConnections } from './remote-connections.js';
+import { readPostBody } from './request-body.js';
 import { sendEmpty, sendError, sendGatewayError, sendJson } from './responses.js';
 
 /** What the groups route needs of the cluster node. */
@@ -93,7 +94,7 @@ export function groupsRoute(options: {
         sendError(response, 403, 'ForbiddenException', 'SWB_ERR_MANAGEMENT_NOT_FOUND', 'Forbidden');
         return;
       }
-      readBody(request, response, (body) => {
+      readPostBody(request, response, (body) => {
         try {
           local.checkData(body);
         } catch (error) {

@@ -5,7 +5,8 @@
  * @see docs/protocol.md "Management API"
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MAX_POST_BYTES, type ConnectionSummary, type GetConnectionResponse, type ListConnectionsResponse } from '@switchboard/protocol';
+import { readPostBody } from './request-body.js';
+import { type ConnectionSummary, type GetConnectionResponse, type ListConnectionsResponse } from '@switchboard/protocol';
 import type { Connection } from '../connections/connection.js';
 import type { ConnectionRegistry } from '../connections/registry.js';
 import { closeReasons, type ConnectionLifecycle } from '../events/connection-lifecycle.js';
@@ -84,32 +85,11 @@ export class ManagementApi {
   }
 
   #post(request: IncomingMessage, response: ServerResponse, connection: Connection | undefined): void {
-    const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > MAX_POST_BYTES) {
-      sendError(response, 413, 'PayloadTooLargeException', 'SWB_ERR_PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_POST_BYTES} bytes`, true);
-      request.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    request.on('data', (chunk: Buffer) => {
-      if (tooLarge) return;
-      size += chunk.length;
-      if (size > MAX_POST_BYTES) {
-        tooLarge = true;
-        sendError(response, 413, 'PayloadTooLargeException', 'SWB_ERR_PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_POST_BYTES} bytes`, true);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => {
-      if (tooLarge) return;
+    readPostBody(request, response, (body) => {
       if (connection === undefined || this.#registry.get(connection.id) !== connection) {
         sendError(response, 410, 'GoneException', 'SWB_ERR_CONNECTION_GONE', null);
         return;
       }
-      const body = chunks.length === 1 ? (chunks[0] ?? Buffer.alloc(0)) : Buffer.concat(chunks, size);
       this.#lifecycle.push(connection, body).then(
         () => {
           sendEmpty(response, 200);

@@ -5,8 +5,8 @@
  * @see docs/protocol.md "Cluster mode: calls for connections on other nodes"
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MAX_POST_BYTES } from '@switchboard/protocol';
 import type { OwnerReply } from '../cluster/owner-protocol.js';
+import { readPostBody } from './request-body.js';
 import { ops, replyStatus } from '../cluster/owner-protocol.js';
 import { GatewayError } from '../errors.js';
 import { sendEmpty, sendError, sendGatewayError, sendJson } from './responses.js';
@@ -43,53 +43,11 @@ export function handleRemote(
     answer(cluster.call(connectionId, op, stage), response, op);
     return;
   }
-  readBody(request, response, (body) => {
+  readPostBody(request, response, (body) => {
     answer(cluster.call(connectionId, op, stage, body), response, op);
   });
 }
 
-/** Reads a POST body up to MAX_POST_BYTES; answers 413 itself when it is larger. */
-export function readBody(
-  request: IncomingMessage,
-  response: ServerResponse,
-  onBody: (body: Buffer) => void,
-): void {
-  if (Number(request.headers['content-length'] ?? 0) > MAX_POST_BYTES) {
-    sendError(
-      response,
-      413,
-      'PayloadTooLargeException',
-      'SWB_ERR_PAYLOAD_TOO_LARGE',
-      `Request body exceeds ${MAX_POST_BYTES} bytes`,
-      true,
-    );
-    request.resume();
-    return;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = false;
-  request.on('data', (chunk: Buffer) => {
-    if (tooLarge) return;
-    size += chunk.length;
-    if (size > MAX_POST_BYTES) {
-      tooLarge = true;
-      sendError(
-        response,
-        413,
-        'PayloadTooLargeException',
-        'SWB_ERR_PAYLOAD_TOO_LARGE',
-        `Request body exceeds ${MAX_POST_BYTES} bytes`,
-        true,
-      );
-      return;
-    }
-    chunks.push(chunk);
-  });
-  request.on('end', () => {
-    if (!tooLarge) onBody(Buffer.concat(chunks, size));
-  });
-}
 
 function answer(reply: Promise<OwnerReply>, response: ServerResponse, op: number): void {
   reply.then(
