@@ -119,6 +119,7 @@ export class MessageDispatcher {
     }
     if (ctx.messageThrottle !== undefined && !ctx.messageThrottle.take(connection.stage, selection.routeKey)) {
       ctx.logger.debug({ connectionId: connection.id, requestId, routeKey: selection.routeKey, code: 'SWB_ERR_THROTTLED' }, 'message throttled');
+      if (channels.clientError.hasSubscribers) channels.clientError.publish({ stage: connection.stage, code: 'SWB_ERR_THROTTLED' });
       this.#sendError(connection, 'Too Many Requests', requestId);
       if (ctx.accessLog !== undefined) ctx.accessLog.write({ event: messageEvent(ctx, connection, selection.routeKey, requestId), status: 429, errorMessage: 'Too Many Requests', errorResponseType: 'THROTTLED' });
       return;

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { connectEvent } from '../access-log/access-log.js';
+import { channels } from '../diagnostics.js';
 import { newId } from '../connections/ids.js';
 import type { Connection } from '../connections/connection.js';
 import { runConnect, type PendingConnection } from '../events/connect.js';
@@ -92,6 +93,8 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
     }
     if (ctx.connectionThrottle !== undefined && !ctx.connectionThrottle.take()) {
       logger.debug({ code: 'SWB_ERR_THROTTLED' }, 'refusing an upgrade over the new-connection rate');
+      const throttledStage = stageOf(request.url ?? '/', stages, defaultStage);
+      if (throttledStage !== undefined && channels.clientError.hasSubscribers) channels.clientError.publish({ stage: throttledStage, code: 'SWB_ERR_THROTTLED' });
       refuseHandshake(socket, 429, TOO_MANY_REQUESTS);
       return;
     }

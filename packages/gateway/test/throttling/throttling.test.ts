@@ -4,10 +4,20 @@
  * connection over `throttling.connectionsPerSecond` gets HTTP 429 on the upgrade. The rates are
  * tiny so that no refill can happen within the test.
  */
-import { describe, expect, it } from 'vitest';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestBackend } from '../helpers/backend.js';
 import { connectClient, refusedStatus } from '../helpers/client.js';
 import { routesTo, startTestGateway } from '../helpers/gateway.js';
+
+/** Client errors published on the diagnostics channel the metrics count (switchboard_client_error_total). */
+let clientErrors: unknown[] = [];
+const onClientError = (message: unknown) => clientErrors.push(message);
+beforeEach(() => {
+  clientErrors = [];
+  subscribe('switchboard:client:error', onClientError);
+});
+afterEach(() => unsubscribe('switchboard:client:error', onClientError));
 
 const THROTTLE_FRAME =
   /^\{"message": "Too Many Requests", "connectionId":"([A-Za-z0-9_-]{15}=)", "requestId":"[A-Za-z0-9_-]{15}="\}$/;
@@ -50,6 +60,10 @@ describe('message throttling', () => {
     ).toEqual(['one', 'two']);
     expect(backend.requests.filter((r) => r.path.startsWith('/chat'))).toHaveLength(1);
     expect(client.ws.readyState).toBe(client.ws.OPEN);
+    expect(clientErrors).toEqual([
+      { stage: 'dev', code: 'SWB_ERR_THROTTLED' },
+      { stage: 'dev', code: 'SWB_ERR_THROTTLED' },
+    ]);
   });
 });
 
@@ -68,5 +82,6 @@ describe('connection throttling', () => {
     });
     expect(backend.requests.filter((r) => r.path.startsWith('/connect'))).toHaveLength(2);
     expect([first.ws.readyState, second.ws.readyState]).toEqual([first.ws.OPEN, second.ws.OPEN]);
+    expect(clientErrors).toEqual([{ stage: 'dev', code: 'SWB_ERR_THROTTLED' }]);
   });
 });
