@@ -55,6 +55,54 @@ function wsCloseCode(wsErrorCode: string | undefined): number {
 }
 
 /** `createListener` makes the HTTP (or HTTPS, for `wss://`) server. */
+/** The frame guard of one connection; `connection` is set once the upgrade completed. */
+interface FrameWatch {
+  readonly watch: (chunk: Buffer) => void;
+  connection: Connection | undefined;
+}
+
+function watchFrames(maxFrameBytes: number, rejectBinary: boolean, lifecycle: ConnectionLifecycle, logger: GatewayContext['logger']): FrameWatch {
+  const frames: FrameWatch = {
+    watch: (chunk) => {
+      guard.write(chunk);
+    },
+    connection: undefined,
+  };
+  const guard = new FrameSizeGuard(maxFrameBytes, rejectBinary, (violation) => {
+    const connection = frames.connection;
+    if (connection === undefined) return;
+    const close = violation === 'binary' ? closeReasons.binaryRejected : closeReasons.frameTooLarge;
+    logger.info({ connectionId: connection.id, code: violation === 'binary' ? 'SWB_ERR_BINARY_REJECTED' : 'SWB_ERR_FRAME_TOO_LARGE' }, 'closing a connection that broke a frame limit');
+    lifecycle.close(connection, close.code, close.reason);
+  });
+  return frames;
+}
+
+/** Feeds a connection's messages, errors and close to the lifecycle. */
+function listenToClient(
+  ws: WebSocket,
+  socket: Duplex,
+  connection: Connection,
+  watch: (chunk: Buffer) => void,
+  lifecycle: ConnectionLifecycle,
+  logger: GatewayContext['logger'],
+): void {
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    lifecycle.message(connection, data, isBinary);
+  });
+  ws.on('error', (error: Error & { code?: string }) => {
+    // ws closes the connection itself; record the code it sends so that $disconnect reports it.
+    const closeCode = wsCloseCode(error.code);
+    lifecycle.closingWith(connection, closeCode, '');
+    const code = closeCode === 1009 ? 'SWB_ERR_MESSAGE_TOO_LARGE' : 'SWB_ERR_PROTOCOL';
+    logger.info({ connectionId: connection.id, code, wsCode: error.code, err: error }, 'client broke a protocol rule or limit');
+  });
+  ws.once('close', (code: number, reason: Buffer) => {
+    socket.off('data', watch);
+    lifecycle.closed(connection, code, reason.toString());
+  });
+}
+
 export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLifecycle, createListener: (handler: HttpHandler) => Server = createServer): ClientServer {
   const { config, logger } = ctx;
   const stages = config.api.stages;
@@ -134,46 +182,26 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
         return;
       }
       if (outcome.protocol !== undefined) request[CHOSEN_PROTOCOL] = outcome.protocol;
-      let connection: Connection | undefined;
-      const guard = new FrameSizeGuard(config.limits.maxFrameBytes, rejectBinary, (violation) => {
-        if (connection === undefined) return;
-        const close = violation === 'binary' ? closeReasons.binaryRejected : closeReasons.frameTooLarge;
-        logger.info({ connectionId: connection.id, code: violation === 'binary' ? 'SWB_ERR_BINARY_REJECTED' : 'SWB_ERR_FRAME_TOO_LARGE' }, 'closing a connection that broke a frame limit');
-        lifecycle.close(connection, close.code, close.reason);
-      });
-      const watch = (chunk: Buffer) => {
-        guard.write(chunk);
-      };
+      // The long-lived listeners are made by module-level functions, so that they keep nothing of
+      // this handshake (the request, its headers, `head`) alive for the connection's life.
+      const frames = watchFrames(config.limits.maxFrameBytes, rejectBinary, lifecycle, logger);
       // Paused, so that bytes the client sent behind its upgrade (the `head` ws unshifts) wait for
       // the message listener below instead of being emitted before anyone but the guard listens.
       socket.pause();
-      socket.on('data', watch);
+      socket.on('data', frames.watch);
       let upgraded = false as boolean; // set by the callback, which ws may or may not call
       wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
         upgraded = true;
         socket.off('error', onEarlyError);
         const opened = lifecycle.open(pending, new WsClientSocket(ws));
-        connection = opened;
-        ws.on('message', (data: Buffer, isBinary: boolean) => {
-          lifecycle.message(opened, data, isBinary);
-        });
-        ws.on('error', (error: Error & { code?: string }) => {
-          // ws closes the connection itself; record the code it sends so that $disconnect reports it.
-          const closeCode = wsCloseCode(error.code);
-          lifecycle.closingWith(opened, closeCode, '');
-          const code = closeCode === 1009 ? 'SWB_ERR_MESSAGE_TOO_LARGE' : 'SWB_ERR_PROTOCOL';
-          logger.info({ connectionId: opened.id, code, wsCode: error.code, err: error }, 'client broke a protocol rule or limit');
-        });
-        ws.once('close', (code: number, reason: Buffer) => {
-          socket.off('data', watch);
-          lifecycle.closed(opened, code, reason.toString());
-        });
+        frames.connection = opened;
+        listenToClient(ws, socket, opened, frames.watch, lifecycle, logger);
         socket.resume();
       });
       // ws completes an upgrade synchronously or refuses it (a handshake detail it rejects, or a
       // socket that closed meanwhile); after a refusal the backend still hears of the connection.
       if (!upgraded) {
-        socket.off('data', watch);
+        socket.off('data', frames.watch);
         if (outcome.calledBackend) lifecycle.disconnects.notify(pending, 1006, 'handshake refused');
       }
     });
