@@ -53,6 +53,20 @@ describe('FrameSizeGuard', () => {
     expect(run(10, true, [frame(1, 11), frame(1, 11)])).toEqual(['frame-too-large']);
   });
 
+  it('keeps the partial header of each guard apart, although they share one assembly buffer', () => {
+    const seenA: FrameViolation[] = [];
+    const seenB: FrameViolation[] = [];
+    const a = new FrameSizeGuard(1000, true, (v) => seenA.push(v));
+    const b = new FrameSizeGuard(1000, true, (v) => seenB.push(v));
+    const big = frame(1, 2000); // header: 2 bytes, 2 of length, 4 of mask
+    a.write(big.subarray(0, 3)); // a stops inside its header
+    b.write(frame(1, 10)); // b assembles a whole header in the shared buffer
+    b.write(frame(2, 1));
+    a.write(big.subarray(3, 8)); // a must resume with its own bytes
+    expect(seenA).toEqual(['frame-too-large']);
+    expect(seenB).toEqual(['binary']);
+  });
+
   it('is off with a limit of 0', () => {
     expect(run(0, false, [frame(1, 70_000)])).toEqual([]);
   });

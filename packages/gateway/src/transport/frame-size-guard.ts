@@ -12,14 +12,21 @@ export type FrameViolation = 'frame-too-large' | 'binary';
 const OPCODE_CONTINUATION = 0x0;
 const OPCODE_BINARY = 0x2;
 
+const MAX_HEADER_BYTES = 14;
+/** Where every guard assembles a header; write() runs to completion, so one buffer serves all. */
+const SCRATCH = Buffer.alloc(MAX_HEADER_BYTES);
+
 export class FrameSizeGuard {
   readonly #maxFrameBytes: number;
   readonly #rejectBinary: boolean;
   readonly #onViolation: (violation: FrameViolation) => void;
   /** Payload bytes of the current frame still to skip. */
   #skip = 0;
-  /** Partial header bytes carried over between chunks. */
-  #header = Buffer.alloc(14);
+  /**
+   * Header bytes carried over when a chunk ends inside a header (rare): made on first need, so an
+   * idle connection carries no buffer. Headers are assembled in the shared SCRATCH buffer.
+   */
+  #partial: Buffer | undefined;
   #headerLength = 0;
   /** Opcode of the message in progress, for continuation frames. */
   #messageOpcode = 0;
@@ -33,6 +40,8 @@ export class FrameSizeGuard {
 
   /** Feeds one chunk read from the socket. */
   write(chunk: Buffer): void {
+    const header = SCRATCH;
+    if (this.#headerLength > 0) this.#partial?.copy(header, 0, 0, this.#headerLength);
     let offset = 0;
     while (!this.#stopped && offset < chunk.length) {
       if (this.#skip > 0) {
@@ -42,19 +51,23 @@ export class FrameSizeGuard {
         continue;
       }
       // Gather the header: 2 bytes, then the extended length and the 4-byte mask.
-      while (this.#headerLength < 2 && offset < chunk.length) this.#header[this.#headerLength++] = chunk[offset++] ?? 0;
-      if (this.#headerLength < 2) return;
-      const second = this.#header[1] ?? 0;
+      while (this.#headerLength < 2 && offset < chunk.length) header[this.#headerLength++] = chunk[offset++] ?? 0;
+      if (this.#headerLength < 2) break;
+      const second = header[1] ?? 0;
       const length7 = second & 0x7f;
       const masked = (second & 0x80) !== 0;
       const needed = 2 + (length7 === 126 ? 2 : length7 === 127 ? 8 : 0) + (masked ? 4 : 0);
-      while (this.#headerLength < needed && offset < chunk.length) this.#header[this.#headerLength++] = chunk[offset++] ?? 0;
-      if (this.#headerLength < needed) return;
+      while (this.#headerLength < needed && offset < chunk.length) header[this.#headerLength++] = chunk[offset++] ?? 0;
+      if (this.#headerLength < needed) break;
       this.#headerLength = 0;
-      const payload =
-        length7 === 126 ? this.#header.readUInt16BE(2) : length7 === 127 ? Number(this.#header.readBigUInt64BE(2)) : length7;
-      this.#check((this.#header[0] ?? 0) & 0x0f, payload);
+      const payload = length7 === 126 ? header.readUInt16BE(2) : length7 === 127 ? Number(header.readBigUInt64BE(2)) : length7;
+      this.#check((header[0] ?? 0) & 0x0f, payload);
       this.#skip = payload;
+    }
+    // The chunk ended inside a header: keep its bytes for the next chunk.
+    if (this.#headerLength > 0 && !this.#stopped) {
+      this.#partial ??= Buffer.allocUnsafe(MAX_HEADER_BYTES);
+      header.copy(this.#partial, 0, 0, this.#headerLength);
     }
   }
 
