@@ -3,27 +3,16 @@
  * boto3_management.py against an in-process gateway. Under CI=true a missing /usr/bin/python3 or
  * boto3 fails the test; elsewhere the test is skipped with the reason printed.
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { boto3Unavailable, inCi, PYTHON } from '../../gateway/test/helpers/boto3.js';
 import { startTestBackend } from '../../gateway/test/helpers/backend.js';
 import { connectClient } from '../../gateway/test/helpers/client.js';
 import { routesTo, startTestGateway } from '../../gateway/test/helpers/gateway.js';
 import { runProcess, stopAllCliProcesses } from './helpers/cli-process.js';
 
-/** Debian's python3 with python3-boto3; never the `python3` on PATH. */
-const PYTHON = '/usr/bin/python3';
 const script = fileURLToPath(new URL('./boto3_management.py', import.meta.url));
-const inCi = process.env.CI === 'true';
 
-/** Why boto3 cannot run here, or undefined when it can. */
-function boto3Unavailable(): string | undefined {
-  const probe = spawnSync(PYTHON, ['-c', 'import boto3'], { encoding: 'utf8', timeout: 20_000 });
-  if (probe.error !== undefined) return `${PYTHON} cannot run: ${probe.error.message}`;
-  if (probe.status !== 0)
-    return `${PYTHON} cannot import boto3 (install python3-boto3): ${probe.stderr.trim()}`;
-  return undefined;
-}
 
 const unavailable = boto3Unavailable();
 if (unavailable !== undefined && !inCi)

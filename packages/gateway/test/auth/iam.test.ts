@@ -4,30 +4,23 @@
  * wrongly signed, tampered or expired upgrades get 403. Under CI=true a missing /usr/bin/python3 or
  * botocore fails the test; elsewhere it is skipped with the reason printed.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { IamAuthorizer } from '../../src/auth/iam-authorizer.js';
 import type { IntegrationEvent } from '../../src/integrations/integration-event.js';
 import { startTestBackend } from '../helpers/backend.js';
+import { boto3Unavailable, inCi, PYTHON } from '../helpers/boto3.js';
 import { connectClient, refusedStatus } from '../helpers/client.js';
 import { routesTo, startTestGateway } from '../helpers/gateway.js';
 
-const PYTHON = '/usr/bin/python3';
 const script = fileURLToPath(new URL('./sign_upgrade.py', import.meta.url));
-const inCi = process.env.CI === 'true';
 const ACCESS_KEY = 'AKIDIAMTEST';
 const SECRET = 'iam-test-secret-key';
 
-function botocoreUnavailable(): string | undefined {
-  const probe = spawnSync(PYTHON, ['-c', 'import botocore.auth'], { encoding: 'utf8', timeout: 20_000 });
-  if (probe.error !== undefined) return `${PYTHON} cannot run: ${probe.error.message}`;
-  if (probe.status !== 0)
-    return `${PYTHON} cannot import botocore (install python3-boto3): ${probe.stderr.trim()}`;
-  return undefined;
-}
 
-const unavailable = botocoreUnavailable();
+// boto3 brings botocore, the signer this test uses.
+const unavailable = boto3Unavailable();
 if (unavailable !== undefined && !inCi) console.warn(`Skipping the AWS_IAM $connect test: ${unavailable}`);
 
 function sign(

@@ -3,26 +3,9 @@
  * src/cluster/redis/, the NATS client only by src/cluster/nats/, and both adapters are reached only
  * through create-bus.ts's dynamic import().
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { importers } from '../helpers/source-imports.js';
 
-const src = fileURLToPath(new URL('../../src/', import.meta.url));
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
-  });
-}
-
-function importers(pattern: RegExp): string[] {
-  return sourceFiles(src)
-    .filter((file) => pattern.test(readFileSync(file, 'utf8')))
-    .map((file) => relative(src, file).split('\\').join('/'));
-}
 
 describe('cluster bus dependency boundaries', () => {
   it('only the Redis adapter imports ioredis, only the NATS adapter imports the NATS client', () => {

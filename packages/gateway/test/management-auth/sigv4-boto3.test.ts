@@ -3,24 +3,16 @@
  * x-amz-content-sha256, so the gateway must hash the body itself. Under CI=true a missing
  * /usr/bin/python3 or boto3 fails the test; elsewhere it is skipped with the reason printed.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { boto3Unavailable, inCi, PYTHON } from '../helpers/boto3.js';
 import { startTestBackend } from '../helpers/backend.js';
 import { connectClient } from '../helpers/client.js';
 import { routesTo, startTestGateway } from '../helpers/gateway.js';
 
-const PYTHON = '/usr/bin/python3';
 const script = fileURLToPath(new URL('./boto3_sigv4.py', import.meta.url));
-const inCi = process.env.CI === 'true';
 
-function boto3Unavailable(): string | undefined {
-  const probe = spawnSync(PYTHON, ['-c', 'import boto3'], { encoding: 'utf8', timeout: 20_000 });
-  if (probe.error !== undefined) return `${PYTHON} cannot run: ${probe.error.message}`;
-  if (probe.status !== 0)
-    return `${PYTHON} cannot import boto3 (install python3-boto3): ${probe.stderr.trim()}`;
-  return undefined;
-}
 
 const unavailable = boto3Unavailable();
 if (unavailable !== undefined && !inCi) console.warn(`Skipping the boto3 SigV4 test: ${unavailable}`);
