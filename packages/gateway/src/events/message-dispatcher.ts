@@ -107,7 +107,7 @@ export class MessageDispatcher {
   async #deliver(connection: Connection, data: Buffer, binary: boolean): Promise<void> {
     const ctx = this.#ctx;
     const requestId = newId();
-    const selection = binary ? ctx.router.selectBinary() : ctx.router.select(data.toString());
+    const selection = binary ? ctx.router.selectBinary() : ctx.router.select(data);
     if (channels.messageIn.hasSubscribers) channels.messageIn.publish({ connectionId: connection.id, stage: connection.stage, routeKey: selection.routeKey });
     const route = selection.route;
     if (route === undefined) {

@@ -68,6 +68,14 @@ describe('router', () => {
     });
   }
 
+  it('routes a message given as received, as a Buffer, like its text', () => {
+    expect(router.select(Buffer.from('{"action":"join"}')).routeKey).toBe('join');
+    expect(router.select(Buffer.from('  {"action":"join"}')).routeKey).toBe('join');
+    expect(router.select(Buffer.from('hello')).body).toBe(NOT_JSON);
+    expect(router.select(Buffer.from('[1, 2')).body).toBe(NOT_JSON);
+    expect(router.select(Buffer.from('{"action":"héllo"}')).body).toEqual({ action: 'héllo' });
+  });
+
   it('marks non-JSON bodies, parsed or not', () => {
     expect(router.select('not json').body).toBe(NOT_JSON);
     expect(router.select('trick').body).toBe(NOT_JSON);

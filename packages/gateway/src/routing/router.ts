@@ -38,14 +38,17 @@ export class Router<R> {
     this.#defaultRoute = routes.get(DEFAULT);
   }
 
-  /** Selects the route for one text message. */
-  select(text: string): Selection<R> {
+  /**
+   * Selects the route for one text message, given as received (a Buffer) or as a string. The text is
+   * decoded only when the expression reads the body and the message may be JSON.
+   */
+  select(message: Buffer | string): Selection<R> {
     if (!this.#selector.readsBody) return this.#byKey(this.#selector.evaluate(undefined), undefined);
-    // Most chat-style text is plainly not JSON: skip the parse and the exception it would throw.
-    if (!mayBeJson(text)) return { route: this.#defaultRoute, routeKey: DEFAULT, body: NOT_JSON };
+    // Most chat-style text is plainly not JSON: skip the decoding, the parse and the exception it would throw.
+    if (!mayBeJson(message)) return { route: this.#defaultRoute, routeKey: DEFAULT, body: NOT_JSON };
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(typeof message === 'string' ? message : message.toString());
     } catch {
       return { route: this.#defaultRoute, routeKey: DEFAULT, body: NOT_JSON };
     }
@@ -64,10 +67,14 @@ export class Router<R> {
   }
 }
 
-/** False when `text` cannot be JSON: its first non-blank character starts no JSON value. */
-function mayBeJson(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+/**
+ * False when the message cannot be JSON: its first non-blank character starts no JSON value. Those
+ * characters are ASCII, so a Buffer's bytes and a string's char codes are read alike.
+ */
+function mayBeJson(message: Buffer | string): boolean {
+  const isString = typeof message === 'string';
+  for (let i = 0; i < message.length; i++) {
+    const c = isString ? message.charCodeAt(i) : (message[i] ?? 0);
     if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
     // { [ " - 0-9 t f n
     return c === 0x7b || c === 0x5b || c === 0x22 || c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x74 || c === 0x66 || c === 0x6e;
