@@ -45,6 +45,21 @@ export const upstreamSchema = z
       .min(0)
       .default(1_000)
       .describe('A keep-alive connection is closed after this many requests. 0 means no limit.'),
+    maxConnections: z
+      .int()
+      .min(1)
+      .default(1_024)
+      .describe(
+        'Most connections open at once to one upstream address; requests beyond wait for a free connection, within the integration timeout.',
+      ),
+    pipelining: z
+      .int()
+      .min(1)
+      .max(128)
+      .default(1)
+      .describe(
+        'Most requests in flight on one keep-alive connection (HTTP/1.1 pipelining; answers come back in order). 1 turns it off.',
+      ),
     retry: z
       .strictObject({
         enabled: z

@@ -92,12 +92,13 @@ export class AwsProxyIntegration implements Integration {
         {
           method: 'POST',
           path: url.pathname + url.search,
-          headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+          headers: { 'content-type': 'application/json' },
           body: Buffer.from(body),
+          maxBodyBytes: this.#options.maxResponseBytes,
         },
         this.#options.timeoutMs,
       );
-      const text = await response.body.text();
+      const text = response.body.toString();
       if (Buffer.byteLength(text) > this.#options.maxResponseBytes)
         throw new GatewayError(
           'SWB_ERR_BACKEND_BAD_RESPONSE',

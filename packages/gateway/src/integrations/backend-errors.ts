@@ -1,12 +1,12 @@
 /**
- * Turns what undici throws into the gateway's three backend failures: unreachable (nothing was
- * answered: refused, reset, DNS), timeout (no answer within the integration timeout) and bad
- * response (an answer the gateway cannot use).
+ * Turns what the backend client (http1/) or undici (authorizers) throws into the gateway's three
+ * backend failures: unreachable (nothing was answered: refused, reset, DNS), timeout (no answer
+ * within the integration timeout) and bad response (an answer the gateway cannot use).
  */
 import { GatewayError } from '../errors.js';
 
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-const BAD_RESPONSE_CODES = new Set(['UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_RES_EXCEEDED_MAX_SIZE', 'HPE_INVALID_CONSTANT', 'HPE_INVALID_HEADER_TOKEN', 'HPE_INVALID_STATUS', 'HPE_INVALID_VERSION']);
+const TIMEOUT_CODES = new Set(['timeout', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const BAD_RESPONSE_CODES = new Set(['bad-response', 'too-large', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_RES_EXCEEDED_MAX_SIZE']);
 
 export function classifyBackendError(error: unknown, fullUrl: string, timeoutMs: number): GatewayError {
   if (error instanceof GatewayError) return error;
@@ -16,7 +16,8 @@ export function classifyBackendError(error: unknown, fullUrl: string, timeoutMs:
     return new GatewayError('SWB_ERR_BACKEND_TIMEOUT', `backend ${url} did not answer within ${timeoutMs} ms`, { cause: error });
   }
   if ((typeof code === 'string' && (BAD_RESPONSE_CODES.has(code) || code.startsWith('HPE_'))) || (error as Error | null)?.name === 'HTTPParserError') {
-    return new GatewayError('SWB_ERR_BACKEND_BAD_RESPONSE', `backend ${url} sent an invalid HTTP response`, { cause: error });
+    const detail = code === 'too-large' || code === 'bad-response' ? `: ${(error as Error).message}` : '';
+    return new GatewayError('SWB_ERR_BACKEND_BAD_RESPONSE', `backend ${url} sent an invalid HTTP response${detail}`, { cause: error });
   }
   const reason = typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
   return new GatewayError('SWB_ERR_BACKEND_UNREACHABLE', `backend ${url} could not be reached (${reason})`, { cause: error });

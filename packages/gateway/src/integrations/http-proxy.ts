@@ -34,7 +34,14 @@ const NOT_FORWARDED = new Set([
   'x-amzn-trace-id',
 ]);
 
+/** Headers the gateway sets itself: a client's own value of one of them is not forwarded. */
+const GATEWAY_SET = new Set<string>([awsHeaders.apiId, ...Object.values(contextHeaders)]);
+
 const EMPTY = Buffer.alloc(0);
+const TEXT_CONTENT_TYPE = 'content-type: text/plain; charset=utf-8\r\n';
+const BINARY_CONTENT_TYPE = 'content-type: application/octet-stream\r\n';
+/** What a value written without a check may hold: visible ASCII and spaces. */
+const PLAIN_VALUE = /^[\x20-\x7e]*$/;
 
 export interface HttpProxyOptions {
   readonly api: ApiIdentity;
@@ -57,7 +64,10 @@ export class HttpProxyIntegration implements Integration {
   readonly #query: string;
   readonly #parameters: MappedParameter[];
   readonly #hasPathParameters: boolean;
-  readonly #userAgent: string;
+  /** The API's own headers, the same on every request once the listener's port is known. */
+  #apiLines = '';
+  #apiLinesWithAgent = '';
+  #apiLinesPort = -1;
 
   constructor(config: IntegrationConfig, pools: BackendPools, options: HttpProxyOptions) {
     this.#config = config;
@@ -73,31 +83,33 @@ export class HttpProxyIntegration implements Integration {
     });
     this.#parameters = compileRequestParameters(config.requestParameters);
     this.#hasPathParameters = this.#parameters.some((p) => p.target === 'path');
-    this.#userAgent = `AmazonAPIGateway_${options.api.apiId}`;
+    for (const value of [options.api.apiId, options.api.clientProto]) {
+      if (!PLAIN_VALUE.test(value)) throw new GatewayError('SWB_ERR_CONFIG_INVALID', `API setting ${JSON.stringify(value)} cannot be sent in an HTTP header`);
+    }
   }
 
   async invoke(event: IntegrationEvent, wantBody: boolean): Promise<IntegrationResponse> {
-    const headers = this.#headers(event);
+    const headers = this.#clientHeaders(event);
     const path = this.#requestPath(event, headers);
     const body = event.eventType === 'MESSAGE' ? (event.body ?? EMPTY) : EMPTY;
-    headers['content-length'] = String(body.length);
-    if (event.eventType === 'MESSAGE')
-      headers['content-type'] =
-        event.binary === true ? 'application/octet-stream' : 'text/plain; charset=utf-8';
     const url = this.#origin + path;
     try {
       const response = await this.#upstreams.request(
-        { method: this.#config.method, path, headers, body: body.length === 0 ? null : body },
+        {
+          method: this.#config.method,
+          path,
+          headers,
+          trustedHeaders: this.#trustedHeaders(event),
+          body: body.length === 0 ? null : body,
+          keepBody: wantBody,
+          maxBodyBytes: this.#options.maxResponseBytes,
+        },
         this.#config.timeoutMs,
       );
       // An accepted $connect's body is never used: only a refusal's is relayed to the client.
       const accepted =
         event.eventType === 'CONNECT' && response.statusCode >= 200 && response.statusCode < 300;
-      const responseBody =
-        wantBody && !accepted
-          ? await readBody(response.body, this.#options.maxResponseBytes, url)
-          : (await response.body.dump(), EMPTY);
-      return { status: response.statusCode, headers: response.headers, body: responseBody };
+      return { status: response.statusCode, headers: response.headers, body: wantBody && !accepted ? response.body : EMPTY };
     } catch (error) {
       throw classifyBackendError(error, url, this.#config.timeoutMs);
     }
@@ -107,38 +119,57 @@ export class HttpProxyIntegration implements Integration {
     // Pools are shared between integrations and closed by their owner.
   }
 
-  #headers(event: IntegrationEvent): Record<string, string> {
+  /**
+   * Headers whose values come from outside the gateway (the handshake, the route and stage names,
+   * the management URL), checked by the HTTP client before they are written.
+   */
+  #clientHeaders(event: IntegrationEvent): Record<string, string> {
     const headers: Record<string, string> = {};
-    const { api } = this.#options;
     if (event.eventType === 'CONNECT') {
       for (const [name, value] of Object.entries(event.handshake.headers)) {
-        if (value === undefined || NOT_FORWARDED.has(name)) continue;
+        if (value === undefined || NOT_FORWARDED.has(name) || GATEWAY_SET.has(name)) continue;
         headers[name] = Array.isArray(value) ? value.join(', ') : value;
       }
-    } else {
-      headers['user-agent'] = this.#userAgent;
     }
-    headers[awsHeaders.apiId] = api.apiId;
-    headers[awsHeaders.traceId] = newTraceId(event.requestTimeEpoch);
     headers[awsHeaders.forwardedFor] = event.handshake.forwardedFor;
-    headers[awsHeaders.forwardedProto] = api.clientProto;
-    headers[awsHeaders.forwardedPort] = String(api.clientPort);
     if (this.#config.contextHeaders) {
-      headers[contextHeaders.connectionId] = event.connectionId;
       headers[contextHeaders.routeKey] = event.routeKey;
-      headers[contextHeaders.eventType] = event.eventType;
-      headers[contextHeaders.requestId] = event.requestId;
       headers[contextHeaders.stage] = event.stage;
       headers[contextHeaders.managementUrl] = event.managementUrl;
-      headers[contextHeaders.connectedAt] = String(event.connectedAt);
-      if (event.messageId !== undefined) headers[contextHeaders.messageId] = event.messageId;
-      if (event.binary === true) headers[contextHeaders.binary] = '1';
-      if (event.disconnect !== undefined) {
-        headers[contextHeaders.disconnectStatusCode] = String(event.disconnect.code);
-        headers[contextHeaders.disconnectReason] = encodeURIComponent(event.disconnect.reason);
-      }
     }
     return headers;
+  }
+
+  /** Header lines made of values the gateway made itself (ids, numbers, constants), written as they are. */
+  #trustedHeaders(event: IntegrationEvent): string {
+    const { api } = this.#options;
+    // The client port is known once the listener listens (port 0 picks one): made on first use.
+    if (this.#apiLinesPort !== api.clientPort) {
+      this.#apiLinesPort = api.clientPort;
+      this.#apiLines =
+        `${awsHeaders.apiId}: ${api.apiId}\r\n` +
+        `${awsHeaders.forwardedProto}: ${api.clientProto}\r\n` +
+        `${awsHeaders.forwardedPort}: ${api.clientPort}\r\n`;
+      // Every event but $connect (which forwards the client's own User-Agent) carries API Gateway's.
+      this.#apiLinesWithAgent = `user-agent: AmazonAPIGateway_${api.apiId}\r\n${this.#apiLines}`;
+    }
+    let lines = event.eventType === 'CONNECT' ? this.#apiLines : this.#apiLinesWithAgent;
+    lines += `${awsHeaders.traceId}: ${newTraceId(event.requestTimeEpoch)}\r\n`;
+    if (event.eventType === 'MESSAGE') lines += event.binary === true ? BINARY_CONTENT_TYPE : TEXT_CONTENT_TYPE;
+    if (!this.#config.contextHeaders) return lines;
+    lines +=
+      `${contextHeaders.connectionId}: ${event.connectionId}\r\n` +
+      `${contextHeaders.eventType}: ${event.eventType}\r\n` +
+      `${contextHeaders.requestId}: ${event.requestId}\r\n` +
+      `${contextHeaders.connectedAt}: ${event.connectedAt}\r\n`;
+    if (event.messageId !== undefined) lines += `${contextHeaders.messageId}: ${event.messageId}\r\n`;
+    if (event.binary === true) lines += `${contextHeaders.binary}: 1\r\n`;
+    if (event.disconnect !== undefined) {
+      lines +=
+        `${contextHeaders.disconnectStatusCode}: ${event.disconnect.code}\r\n` +
+        `${contextHeaders.disconnectReason}: ${encodeURIComponent(event.disconnect.reason)}\r\n`;
+    }
+    return lines;
   }
 
   /** Path and query: the URI's, the client's query string on `$connect`, and mapped parameters. */
@@ -167,25 +198,4 @@ export class HttpProxyIntegration implements Integration {
     }
     return query === '' ? path : `${path}?${query}`;
   }
-}
-
-async function readBody(
-  body: AsyncIterable<Buffer> & { destroy(): unknown },
-  limit: number,
-  url: string,
-): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > limit) {
-      body.destroy();
-      throw new GatewayError(
-        'SWB_ERR_BACKEND_BAD_RESPONSE',
-        `backend ${url} answered with more than ${limit} bytes`,
-      );
-    }
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? (chunks[0] ?? EMPTY) : Buffer.concat(chunks, size);
 }

@@ -94,12 +94,13 @@ export class HttpTemplateIntegration implements Integration {
           path: search === '' ? path : `${path}?${search}`,
           headers,
           body: body.length === 0 ? null : body,
+          maxBodyBytes: this.#options.maxResponseBytes,
         },
         this.#config.timeoutMs,
       );
       status = response.statusCode;
       responseHeaders = response.headers;
-      text = await response.body.text();
+      text = response.body.toString();
     } catch (error) {
       throw classifyBackendError(error, target, this.#config.timeoutMs);
     }

@@ -13,7 +13,7 @@ export function needsResolution(origin: string): boolean {
   return isIP(host) === 0;
 }
 
-/** The origin unresolved: undici resolves it on each new connection. */
+/** The origin unresolved: each new connection looks the host up (net.connect). */
 export function unresolved(origin: string): UpstreamAddress {
   return { origin };
 }

@@ -4,28 +4,31 @@ import { isDrainingResponse, undeliveredError } from './never-delivered.js';
 import { needsResolution } from './address-resolver.js';
 
 const withCode = (code: string, sent?: boolean): Error =>
-  Object.assign(new Error(code), { code, ...(sent === undefined ? {} : { delivery: { sent } }) });
+  Object.assign(new Error(code), { code, ...(sent === undefined ? {} : { sent }) });
 
 describe('undeliveredError', () => {
   it('counts failures to connect as never delivered, whatever was written', () => {
     expect(undeliveredError(withCode('ECONNREFUSED'))).toBe('refused');
     expect(undeliveredError(withCode('EHOSTUNREACH', true))).toBe('refused');
-    expect(undeliveredError(withCode('UND_ERR_CONNECT_TIMEOUT'))).toBe('connect-timeout');
+    expect(undeliveredError(withCode('ETIMEDOUT', false))).toBe('connect-timeout');
     expect(undeliveredError(Object.assign(new Error('wrapped'), { cause: withCode('ECONNREFUSED') }))).toBe(
       'refused',
     );
   });
 
   it('counts a broken socket as never delivered only before the request was written', () => {
-    expect(undeliveredError(withCode('UND_ERR_SOCKET', false))).toBe('reset-before-write');
+    expect(undeliveredError(withCode('closed', false))).toBe('reset-before-write');
     expect(undeliveredError(withCode('ECONNRESET', false))).toBe('reset-before-write');
-    expect(undeliveredError(withCode('UND_ERR_SOCKET', true))).toBeUndefined();
+    expect(undeliveredError(withCode('pool-closed', false))).toBe('reset-before-write');
+    expect(undeliveredError(withCode('closed', true))).toBeUndefined();
+    expect(undeliveredError(withCode('ECONNRESET', true))).toBeUndefined();
     expect(undeliveredError(withCode('ECONNRESET'))).toBeUndefined();
   });
 
-  it('never counts timeouts or unknown failures', () => {
-    expect(undeliveredError(withCode('UND_ERR_HEADERS_TIMEOUT', false))).toBeUndefined();
-    expect(undeliveredError(withCode('UND_ERR_BODY_TIMEOUT', true))).toBeUndefined();
+  it('never counts a timeout once the request was written, bad answers or unknown failures', () => {
+    expect(undeliveredError(withCode('timeout', true))).toBeUndefined();
+    expect(undeliveredError(withCode('ETIMEDOUT', true))).toBeUndefined();
+    expect(undeliveredError(withCode('bad-response', false))).toBeUndefined();
     expect(undeliveredError(new Error('no code'))).toBeUndefined();
     expect(undeliveredError(null)).toBeUndefined();
   });

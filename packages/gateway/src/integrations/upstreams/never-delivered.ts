@@ -5,8 +5,7 @@
  * @see docs/backends.md "Safe retry"
  */
 import { drainingHeader, drainingStatus } from '@switchboard/protocol';
-import type { IncomingHttpHeaders } from 'node:http';
-import type { TrackedError } from './delivery.js';
+import type { ResponseHeaders } from '../http1/response-parser.js';
 
 export type UndeliveredReason = 'refused' | 'connect-timeout' | 'reset-before-write' | 'draining';
 
@@ -18,31 +17,40 @@ const NO_CONNECTION: Readonly<Record<string, UndeliveredReason>> = {
   EADDRNOTAVAIL: 'refused',
   ENOTFOUND: 'refused',
   EAI_AGAIN: 'refused',
-  UND_ERR_CONNECT_TIMEOUT: 'connect-timeout',
 };
 
-/** Socket failures that, before the request was fully written, mean the backend never had it. */
-const BROKEN_SOCKET = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_CLOSED']);
+/**
+ * Failures that, when no byte of the request was written (`sent` false on the error, set by the
+ * backend client), mean the backend never had it.
+ */
+const NOT_SENT: Readonly<Record<string, UndeliveredReason>> = {
+  ETIMEDOUT: 'connect-timeout',
+  timeout: 'connect-timeout',
+  closed: 'reset-before-write',
+  ECONNRESET: 'reset-before-write',
+  EPIPE: 'reset-before-write',
+  'pool-closed': 'reset-before-write',
+  'behind-drain': 'draining',
+};
 
 /** Why this error proves the request was never delivered, or undefined when it may have been. */
 export function undeliveredError(error: unknown): UndeliveredReason | undefined {
-  const tracked = error as TrackedError | null;
   const code = codeOf(error);
   if (code === undefined) return undefined;
   const connect = NO_CONNECTION[code];
   if (connect !== undefined) return connect;
-  if (BROKEN_SOCKET.has(code) && tracked?.delivery?.sent === false) return 'reset-before-write';
-  return undefined;
+  const sent = (error as { sent?: unknown }).sent;
+  return sent === false ? NOT_SENT[code] : undefined;
 }
 
 /** True for a draining backend's answer: 503 with the drain header. */
-export function isDrainingResponse(status: number, headers: IncomingHttpHeaders): boolean {
+export function isDrainingResponse(status: number, headers: ResponseHeaders): boolean {
   return status === drainingStatus && headers[drainingHeader] !== undefined;
 }
 
 function codeOf(error: unknown): string | undefined {
   let current: unknown = error;
-  // undici wraps the socket error of a failed connect in `cause` on some paths.
+  // A wrapped error keeps the socket's error in `cause`.
   for (let depth = 0; depth < 3 && current !== null && typeof current === 'object'; depth += 1) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') return code;

@@ -6,22 +6,16 @@
  * @see docs/backends.md
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Dispatcher } from 'undici';
 import type { UpstreamConfig } from '../../config/upstream.js';
 import { channels } from '../../diagnostics.js';
 import { GatewayError } from '../../errors.js';
 import { needsResolution, resolveAddresses, unresolved } from './address-resolver.js';
-import { requestTracked, type DeliveryState } from './delivery.js';
+import type { BackendPoolOptions, BackendRequest, BackendResponse } from '../http1/backend-pool.js';
 import { isDrainingResponse, undeliveredError, type UndeliveredReason } from './never-delivered.js';
 import { Upstream, type UpstreamAddress } from './upstream.js';
 
-/** One request, as http-proxy.ts shaped it; the set adds origin, Host and timeouts. */
-export interface UpstreamRequest {
-  readonly method: Dispatcher.HttpMethod;
-  readonly path: string;
-  readonly headers: Record<string, string>;
-  readonly body: Buffer | null;
-}
+/** One request, as an integration shaped it; the upstream's pool adds Host and Content-Length. */
+export type UpstreamRequest = BackendRequest;
 
 export interface UpstreamSetOptions {
   /** Integration name, for diagnostics. */
@@ -53,10 +47,7 @@ export class UpstreamSet {
   constructor(options: UpstreamSetOptions) {
     this.#integration = options.integration;
     this.#settings = options.settings;
-    const pool = {
-      maxConnectionAgeMs: options.settings.maxConnectionAgeMs,
-      maxRequestsPerConnection: options.settings.maxRequestsPerConnection,
-    };
+    const pool = poolOptions(options.settings);
     this.#targets = options.origins.map((origin) => ({
       origin,
       upstreams: [new Upstream(unresolved(origin), pool)],
@@ -83,7 +74,7 @@ export class UpstreamSet {
    * is ejected and the request goes to another one (or, once all were tried, to the next after a
    * short backoff) until `timeoutMs` runs out. A request that may have been processed is never resent.
    */
-  async request(request: UpstreamRequest, timeoutMs: number): Promise<Dispatcher.ResponseData> {
+  async request(request: UpstreamRequest, timeoutMs: number): Promise<BackendResponse> {
     const deadline = Date.now() + timeoutMs;
     // Retries stop at the retry budget, when one is set, or else at the integration timeout.
     const budget = this.#settings.retry.budgetMs;
@@ -94,32 +85,14 @@ export class UpstreamSet {
     for (let attempt = 1; ; attempt += 1) {
       const upstream = this.#pick(tried);
       const remaining = deadline - Date.now();
-      const state: DeliveryState = { sent: false };
       let reason: UndeliveredReason | undefined;
       let failure: unknown;
       try {
-        const response = await requestTracked(
-          upstream.dispatcher(),
-          {
-            origin: upstream.origin,
-            method: request.method,
-            path: request.path,
-            headers:
-              upstream.hostHeader === undefined
-                ? request.headers
-                : { ...request.headers, host: upstream.hostHeader },
-            body: request.body,
-            ...(upstream.resetEachRequest ? { reset: true } : {}),
-            headersTimeout: Math.max(1, remaining),
-            bodyTimeout: timeoutMs,
-          },
-          state,
-        );
+        const response = await upstream.request(request, remaining);
         if (!isDrainingResponse(response.statusCode, response.headers)) {
           if (upstream.succeeded()) this.#publishReturn(upstream);
           return response;
         }
-        await response.body.dump();
         reason = 'draining';
         failure = new GatewayError(
           'SWB_ERR_BACKEND_UNREACHABLE',
@@ -224,10 +197,7 @@ export class UpstreamSet {
   }
 
   async #refreshDns(): Promise<void> {
-    const pool = {
-      maxConnectionAgeMs: this.#settings.maxConnectionAgeMs,
-      maxRequestsPerConnection: this.#settings.maxRequestsPerConnection,
-    };
+    const pool = poolOptions(this.#settings);
     const retired: Upstream[] = [];
     for (const target of this.#targets) {
       if (!needsResolution(target.origin)) continue;
@@ -257,4 +227,13 @@ export class UpstreamSet {
     if (channels.upstreamReturn.hasSubscribers)
       channels.upstreamReturn.publish({ integration: this.#integration, origin: upstream.origin });
   }
+}
+
+function poolOptions(settings: UpstreamConfig): BackendPoolOptions {
+  return {
+    maxConnectionAgeMs: settings.maxConnectionAgeMs,
+    maxRequestsPerConnection: settings.maxRequestsPerConnection,
+    maxConnections: settings.maxConnections,
+    pipelining: settings.pipelining,
+  };
 }

@@ -1,11 +1,10 @@
 /**
- * One upstream: an address a backend listens on, with its recycling pool and its health. It is
+ * One upstream: an address a backend listens on, with its connection pool and its health. It is
  * ejected at once when it refuses or says it is draining, or after consecutive failures, and it
  * comes back when a probe (or a request sent while every upstream was ejected) succeeds.
  */
 import { connect } from 'node:net';
-import type { Dispatcher } from 'undici';
-import { RecyclingPool, type RecyclingPoolOptions } from './recycling-pool.js';
+import { BackendPool, type BackendPoolOptions, type BackendRequest, type BackendResponse } from '../http1/backend-pool.js';
 
 export interface UpstreamAddress {
   /** `http://ADDRESS:PORT` the pool connects to. */
@@ -19,30 +18,34 @@ export interface UpstreamAddress {
 export class Upstream {
   readonly origin: string;
   readonly hostHeader: string | undefined;
-  readonly #pool: RecyclingPool;
+  readonly #pool: BackendPool;
   #failures = 0;
   #ejected = false;
 
-  constructor(address: UpstreamAddress, pool: Omit<RecyclingPoolOptions, 'servername'>) {
+  constructor(address: UpstreamAddress, pool: BackendPoolOptions) {
     this.origin = address.origin;
     this.hostHeader = address.hostHeader;
-    this.#pool = new RecyclingPool(address.origin, {
-      ...pool,
-      ...(address.servername === undefined ? {} : { servername: address.servername }),
-    });
+    const url = new URL(address.origin);
+    const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
+    this.#pool = new BackendPool(
+      {
+        protocol,
+        host: url.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(url.port || (protocol === 'https:' ? 443 : 80)),
+        hostHeader: address.hostHeader ?? url.host,
+        ...(address.servername === undefined ? {} : { servername: address.servername }),
+      },
+      pool,
+    );
   }
 
   get ejected(): boolean {
     return this.#ejected;
   }
 
-  /** True when each request must close its connection after it. */
-  get resetEachRequest(): boolean {
-    return this.#pool.resetEachRequest;
-  }
-
-  dispatcher(): Dispatcher {
-    return this.#pool.current();
+  /** Sends one request on this upstream's pool. */
+  request(request: BackendRequest, timeoutMs: number): Promise<BackendResponse> {
+    return this.#pool.request(request, timeoutMs);
   }
 
   /** Ejects; true when it was in rotation until now. */
@@ -71,15 +74,7 @@ export class Upstream {
   async probe(path: string | undefined, timeoutMs: number): Promise<boolean> {
     if (path === undefined) return tcpProbe(new URL(this.origin), timeoutMs);
     try {
-      const response = await this.dispatcher().request({
-        origin: this.origin,
-        method: 'GET',
-        path,
-        headers: this.hostHeader === undefined ? {} : { host: this.hostHeader },
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      await response.body.dump();
+      const response = await this.#pool.request({ method: 'GET', path, headers: {}, body: null, keepBody: false }, timeoutMs);
       return response.statusCode >= 200 && response.statusCode < 300;
     } catch {
       return false;
