@@ -11,26 +11,36 @@ export type ParsedPath = ManagementTarget | { readonly kind: 'malformed'; readon
 
 /** Parses a raw request path (without the query string); undefined when it is not a management path. */
 export function parseManagementPath(rawPath: string): ParsedPath {
-  const segments = rawPath.split('/');
-  if (segments[0] !== '') return undefined;
-  let index = 1;
+  if (rawPath.charCodeAt(0) !== SLASH) return undefined;
+  let end = segmentEnd(rawPath, 1);
   let stage: string | undefined;
-  if (!isConnectionsSegment(segments[index])) {
-    stage = segments[index];
-    index++;
-    if (stage === undefined || stage === '' || !isConnectionsSegment(segments[index])) return undefined;
+  if (!isConnectionsSegment(rawPath.slice(1, end))) {
+    stage = rawPath.slice(1, end);
+    if (stage === '' || end === rawPath.length) return undefined;
+    const start = end + 1;
+    end = segmentEnd(rawPath, start);
+    if (!isConnectionsSegment(rawPath.slice(start, end))) return undefined;
   }
-  index++;
-  const rest = segments.slice(index);
-  if (rest.length === 0 || (rest.length === 1 && rest[0] === '')) return { kind: 'list', stage };
-  if (rest.length !== 1 || rest[0] === '') return undefined;
+  // Nothing after `@connections`, or only a slash: the listing.
+  if (end >= rawPath.length - 1) return { kind: 'list', stage };
+  const id = rawPath.slice(end + 1);
+  if (id.includes('/')) return undefined;
+  if (!id.includes('%')) return { kind: 'connection', stage, connectionId: id };
   try {
-    return { kind: 'connection', stage, connectionId: decodeURIComponent(rest[0] ?? '') };
+    return { kind: 'connection', stage, connectionId: decodeURIComponent(id) };
   } catch {
     return { kind: 'malformed', reason: 'the connection id is not valid percent-encoding' };
   }
 }
 
-function isConnectionsSegment(segment: string | undefined): boolean {
-  return segment === '@connections' || segment?.toLowerCase() === '%40connections';
+const SLASH = 47;
+
+/** Index of the `/` that ends the segment starting at `start`, or the path's length. */
+function segmentEnd(path: string, start: number): number {
+  const slash = path.indexOf('/', start);
+  return slash === -1 ? path.length : slash;
+}
+
+function isConnectionsSegment(segment: string): boolean {
+  return segment === '@connections' || (segment.length === 14 && segment.toLowerCase() === '%40connections');
 }

@@ -182,10 +182,7 @@ export class BackendConnection {
       this.#failAll(behindClose(response));
       return false;
     }
-    if (exchanges.length === 0) {
-      this.idleSince = Date.now();
-      this.#owner.released(this);
-    }
+    this.#owner.released(this);
     return true;
   }
 

@@ -112,16 +112,21 @@ export class BackendPool implements ConnectionOwner {
     await this.#allEnded();
   }
 
+  /** A request on `connection` ended (or never started): it takes waiting requests, or goes idle. */
   released(connection: BackendConnection): void {
-    if (this.#closing || connection.retiring || this.#spent(connection, Date.now())) {
-      connection.destroy();
+    const now = Date.now();
+    if (this.#closing || connection.retiring || this.#spent(connection, now)) {
+      if (connection.inFlight === 0) connection.destroy();
+      else connection.retiring = true;
       return;
     }
-    const next = this.#waiting.shift();
-    if (next !== undefined) {
-      this.#startOn(connection, next);
-      return;
+    const depth = this.#options.pipelining;
+    while (this.#waiting.length > 0 && connection.inFlight < depth) {
+      // After its last request (maxRequestsPerConnection), no more on it.
+      if (this.#startOn(connection, this.#waiting.shift() as Exchange)) break;
     }
+    if (connection.inFlight > 0) return;
+    connection.idleSince = now;
     this.#idle.push(connection);
   }
 
@@ -129,10 +134,8 @@ export class BackendPool implements ConnectionOwner {
     remove(this.#connections, connection);
     remove(this.#idle, connection);
     if (!this.#closing && this.#waiting.length > 0) {
-      const next = this.#waiting.shift();
       const replacement = this.#openIfAllowed();
-      if (next !== undefined && replacement !== undefined) this.#startOn(replacement, next);
-      else if (next !== undefined) this.#waiting.unshift(next);
+      if (replacement !== undefined) this.#startOn(replacement, this.#waiting.shift() as Exchange);
     }
     if (this.#connections.length === 0) {
       this.#stopSweep();
@@ -159,10 +162,12 @@ export class BackendPool implements ConnectionOwner {
     return connection;
   }
 
-  #startOn(connection: BackendConnection, exchange: Exchange): void {
+  /** Starts `exchange` on `connection`; true when it is the connection's last request. */
+  #startOn(connection: BackendConnection, exchange: Exchange): boolean {
     const limit = this.#options.maxRequestsPerConnection;
     exchange.last = limit > 0 && connection.served + 1 >= limit;
     connection.start(exchange);
+    return exchange.last;
   }
 
   /** The most recently idle connection still fit for a request; spent ones are closed on the way. */

@@ -27,8 +27,19 @@ export interface RequestHead {
   readonly trustedHeaders?: string;
 }
 
-/** Header names already checked. */
-const CHECKED_NAMES = new Set<string>();
+/** Header names already checked: true for one the client sets itself (in any case), false for others. */
+const CHECKED_NAMES = new Map<string, boolean>();
+
+/** Whether the caller's header `name` is skipped, after checking it is a token (once per name). */
+function skipped(name: string): boolean {
+  let clientOwn = CHECKED_NAMES.get(name);
+  if (clientOwn === undefined) {
+    if (!TOKEN.test(name)) throw new BackendHttpError('bad-request', `header name ${JSON.stringify(name)} is not an HTTP token`);
+    clientOwn = CLIENT_HEADERS.has(name.toLowerCase());
+    if (CHECKED_NAMES.size < 1_000) CHECKED_NAMES.set(name, clientOwn);
+  }
+  return clientOwn;
+}
 
 /**
  * The request as buffers to write: one buffer for a small body, head and body apart for a large one.
@@ -47,11 +58,7 @@ export function encodeRequest(
   const headers = request.headers;
   for (const name in headers) {
     const value = headers[name];
-    if (value === undefined || CLIENT_HEADERS.has(name)) continue;
-    if (!CHECKED_NAMES.has(name)) {
-      if (!TOKEN.test(name)) throw new BackendHttpError('bad-request', `header name ${JSON.stringify(name)} is not an HTTP token`);
-      if (CHECKED_NAMES.size < 1_000) CHECKED_NAMES.add(name);
-    }
+    if (value === undefined || skipped(name)) continue;
     if (INVALID_VALUE.test(value)) {
       throw new BackendHttpError('bad-request', `header ${JSON.stringify(name)} has characters HTTP does not allow`);
     }

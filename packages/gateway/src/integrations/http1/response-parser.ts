@@ -26,6 +26,7 @@ const MAX_CHUNK_LINE = 1024;
 const EMPTY = Buffer.alloc(0);
 const HEAD_END = Buffer.from('\r\n\r\n');
 const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: [^\r\n]*)?$/;
+const BARE_LINE_BREAK_OR_NUL = /\r(?!\n)|(?<!\r)\n|\0/;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const DIGITS = /^\d{1,15}$/;
 const HEX = /^[0-9A-Fa-f]{1,12}$/;
@@ -82,11 +83,6 @@ export class ResponseParser {
   /** True when the body ends with the connection (no length, not chunked). */
   get readsUntilClose(): boolean {
     return this.#state === State.UntilClose;
-  }
-
-  /** True once any byte of a response was received. */
-  get started(): boolean {
-    return this.#state !== State.Head || this.#pending.length > 0;
   }
 
   /**
@@ -167,6 +163,8 @@ export class ResponseParser {
 
   #parseHead(head: string): void {
     if (head.length > MAX_HEAD_BYTES) throw new BackendHttpError('bad-response', `the response head is longer than ${MAX_HEAD_BYTES} bytes`);
+    // A bare CR or LF, or a NUL, would let two parsers read different headers (RFC 9112 section 2.2).
+    if (BARE_LINE_BREAK_OR_NUL.test(head)) throw new BackendHttpError('bad-response', 'the response head has a bare CR, a bare LF or a NUL');
     let lineEnd = head.indexOf('\r\n');
     if (lineEnd === -1) lineEnd = head.length;
     const status = STATUS_LINE.exec(head.slice(0, lineEnd));
