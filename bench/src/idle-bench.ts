@@ -1,122 +1,114 @@
 /**
- * Idle-memory benchmark: RSS per idle connection of the gateway (`switchboard gateway`, no backend
- * needed: no `$connect` route) against a bare `ws` server, side by side in one run. Each system gets
- * N connections from separate client processes; the figure is (RSS after − RSS before) ÷ N, read from
- * /proc after the connections settle. Kernel socket memory is not in RSS, as in peers.md.
- * Run: `npm run bench:idle -- [--connections 19000] [--settle-ms 3000]`.
+ * `npm run bench:idle`: the idle-connection benchmark (idle-run.ts) from the command line. Prints
+ * one line per system and writes every figure to bench/results/idle-<timestamp>.json.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePorts, guardChildren, startNode, stopAllChildren, stopChild, waitForLine, type Child } from './child-processes.js';
-import { sampleProcess } from './proc-stats.js';
-import { defaultCliMain } from './scenarios.js';
+import { guardChildren, stopAllChildren } from './child-processes.js';
+import { runIdleBench, type IdleBenchOptions, type IdleSystemFigures } from './idle-run.js';
+import { machineInfo } from './machine.js';
+import { repoRoot } from './scenarios.js';
 
-const { values } = parseArgs({
-  options: {
-    connections: { type: 'string', default: '19000' },
-    'settle-ms': { type: 'string', default: '3000' },
-    'per-client': { type: 'string', default: '9500' },
-  },
-});
-const connections = Number(values.connections);
-const settleMs = Number(values['settle-ms']);
-const perClient = Number(values['per-client']);
-const clientScript = fileURLToPath(new URL('./idle-clients.js', import.meta.url));
-const directScript = fileURLToPath(new URL('./direct-echo-server.js', import.meta.url));
+const usage = `Usage: node bench/dist/idle-bench.js [options]   (npm run bench:idle -- [options])
 
-interface IdleFigures {
-  readonly system: string;
-  readonly connected: number;
-  readonly failed: number;
-  readonly rssBeforeMb: number;
-  readonly rssAfterMb: number;
-  readonly kbPerConnection: number;
+  --connections N          connections to each system in the one-process comparison (default 19000)
+  --workers-connections N  connections to the gateway with workers (default 100000)
+  --workers N              gateway worker processes (default: one per 17,000 connections)
+  --only SCENARIO          one-process or workers (default: both)
+  --settle-ms N            wait before each RSS reading (default 3000)
+  --per-client N           most connections per client process (default 17000)
+  --per-address N          most connections per loopback source address (default 5000)
+  --parallel N             handshakes in flight over all client processes (default 300)
+  --out FILE               result JSON (default bench/results/idle-<timestamp>.json)
+  --help                   this help
+`;
+
+function positive(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`--${name} must be a positive integer, got ${JSON.stringify(text)}`);
+  return value;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function rss(child: Child): number {
-  return sampleProcess(child.pid)?.rssBytes ?? Number.NaN;
-}
-
-/** Opens `connections` idle connections to `url` from as many client processes as needed. */
-async function measure(system: string, server: Child, url: string): Promise<IdleFigures> {
-  await sleep(settleMs);
-  const before = rss(server);
-  const clients: Child[] = [];
-  let connected = 0;
-  let failed = 0;
-  for (let left = connections; left > 0; left -= perClient) {
-    const client = startNode(`clients ${clients.length}`, [clientScript, '--url', url, '--connections', String(Math.min(perClient, left))]);
-    clients.push(client);
-    const [, ok = '0', bad = '0'] = await waitForLine(client, /^connected (\d+) failed (\d+)$/, 120_000);
-    connected += Number(ok);
-    failed += Number(bad);
-  }
-  await sleep(settleMs);
-  const after = rss(server);
-  for (const client of clients) client.process.stdin?.end();
-  await Promise.all(clients.map((client) => stopChild(client)));
+function parseOptions(): { options: IdleBenchOptions; out: string } | null {
+  const { values } = parseArgs({
+    options: {
+      connections: { type: 'string' },
+      'workers-connections': { type: 'string' },
+      workers: { type: 'string' },
+      only: { type: 'string' },
+      'settle-ms': { type: 'string' },
+      'per-client': { type: 'string' },
+      'per-address': { type: 'string' },
+      parallel: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return null;
+  if (values.only !== undefined && values.only !== 'one-process' && values.only !== 'workers')
+    throw new Error(`--only must be one-process or workers, got ${JSON.stringify(values.only)}`);
+  const stamp = new Date()
+    .toISOString()
+    .replace(/:/g, '-')
+    .replace(/\.\d+Z$/, 'Z');
+  const defined = <T extends object>(object: T): T =>
+    Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
   return {
-    system,
-    connected,
-    failed,
-    rssBeforeMb: before / 2 ** 20,
-    rssAfterMb: after / 2 ** 20,
-    kbPerConnection: connected === 0 ? Number.NaN : (after - before) / 1024 / connected,
+    options: defined({
+      connections: positive('connections', values.connections),
+      workersConnections: positive('workers-connections', values['workers-connections']),
+      workers: positive('workers', values.workers),
+      only: values.only,
+      settleMs: positive('settle-ms', values['settle-ms']),
+      perClient: positive('per-client', values['per-client']),
+      perAddress: positive('per-address', values['per-address']),
+      parallel: positive('parallel', values.parallel),
+    }),
+    out: resolve(values.out ?? join(repoRoot, 'bench/results', `idle-${stamp}.json`)),
   };
 }
 
-async function direct(): Promise<IdleFigures> {
-  const server = startNode('direct', [directScript, '--port', '0']);
-  try {
-    const [, port = ''] = await waitForLine(server, /^listening (\d+)$/, 30_000);
-    return await measure('direct ws', server, `ws://127.0.0.1:${port}/`);
-  } finally {
-    await stopChild(server);
-  }
+function limits(r: IdleSystemFigures): string {
+  const all = [...r.processes.map((p) => p.maxOpenFiles), ...r.clients.map((c) => c.maxOpenFiles)];
+  return [...new Set(all.map((limit) => String(limit ?? '?')))].join(', ');
 }
 
-async function gateway(): Promise<IdleFigures> {
-  const [port = 0, admin = 0] = await freePorts(2);
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-idle-'));
-  const file = join(dir, 'gateway.yml');
-  // No routes: connections are accepted without a backend. Connection throttle and per-IP cap off,
-  // since every client comes from 127.0.0.1 in bursts.
-  writeFileSync(
-    file,
-    [
-      `listen: { host: 127.0.0.1, port: ${port} }`,
-      `admin: { port: ${admin} }`,
-      'throttling: { connectionsPerSecond: 0 }',
-      'security: { maxConnectionsPerIp: 0 }',
-      'log: { level: warn }',
-      '',
-    ].join('\n'),
+function describe(r: IdleSystemFigures): string {
+  const held =
+    r.heldByServer === null ? '' : `  held by gateway ${r.heldByServer} (${r.serverCountScope ?? '?'})`;
+  return (
+    `${r.system.padEnd(34)} connected ${r.connected}/${r.requested} in ${r.openSeconds.toFixed(1)} s` +
+    ` (failed ${r.failed}, closed while held ${r.closedWhileHeld})${held}\n` +
+    `${''.padEnd(34)} RSS ${r.rssBeforeMb.toFixed(1)} → ${r.rssAfterMb.toFixed(1)} MB over ${r.processes.length} process(es)` +
+    `  ${r.kbPerConnection.toFixed(2)} KB per connection` +
+    (r.pssAfterMb === null ? '' : `  (PSS after ${r.pssAfterMb.toFixed(1)} MB)`) +
+    `  kernel TCP buffers ${((r.kernelAfter.tcpMemPages * 4) / 1024).toFixed(1)} MB\n` +
+    `${''.padEnd(34)} most files in one process: server ${Math.max(...r.processes.map((p) => p.openFilesAfter))},` +
+    ` client ${Math.max(...r.clients.map((c) => c.openFiles))} (limits ${limits(r)});` +
+    ` listen overflows ${r.kernelAfter.listenOverflows - r.kernelBefore.listenOverflows}\n`
   );
-  const server = startNode('gateway', [defaultCliMain, 'gateway', '--config', file]);
-  try {
-    await waitForLine(server, /clients\s+ws:\/\//, 30_000);
-    return await measure('switchboard gateway', server, `ws://127.0.0.1:${port}/dev`);
-  } finally {
-    await stopChild(server, 10_000);
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
-guardChildren();
-try {
-  const results = [await direct(), await gateway()];
-  process.stdout.write(`idle connections: ${connections} per system, RSS read ${settleMs} ms after they opened\n`);
-  for (const r of results) {
-    process.stdout.write(
-      `${r.system.padEnd(20)} connected ${r.connected} (failed ${r.failed})  RSS ${r.rssBeforeMb.toFixed(1)} → ${r.rssAfterMb.toFixed(1)} MB  ${r.kbPerConnection.toFixed(2)} KB per connection\n`,
-    );
+const parsed = parseOptions();
+if (parsed === null) {
+  process.stdout.write(usage);
+} else {
+  guardChildren();
+  try {
+    const machine = machineInfo(repoRoot);
+    const result = await runIdleBench(parsed.options);
+    for (const r of [
+      ...(result.oneProcess ?? []),
+      ...(result.withWorkers === null ? [] : [result.withWorkers]),
+    ])
+      process.stdout.write(describe(r));
+    mkdirSync(dirname(parsed.out), { recursive: true });
+    writeFileSync(parsed.out, `${JSON.stringify({ machine, ...result }, null, 2)}\n`);
+    process.stdout.write(`results: ${parsed.out}\n`);
+  } finally {
+    await stopAllChildren();
   }
-  process.stdout.write(`${JSON.stringify({ connections, settleMs, results })}\n`);
-} finally {
-  await stopAllChildren();
 }

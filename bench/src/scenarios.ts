@@ -2,7 +2,8 @@
  * The systems the benchmark compares. `direct` is a bare `ws` echo server, the limit; `gateway` is
  * the Switchboard offload path, where `switchboard up` runs the gateway and the sample backend and
  * each client message travels client → gateway → backend (HTTP) → gateway → client;
- * `gateway-split` is that path with gateway and backend in separate processes.
+ * `gateway-split` is that path with gateway and backend in separate processes; `pushpin` is the
+ * peer, a private Pushpin instance with a WebSocket-over-HTTP echo origin (pushpin.ts).
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePorts, startNode, stopChild, waitForLine, type Child } from './child-processes.js';
 import { commandLine, processTree } from './proc-stats.js';
+import { pushpinInstalled, pushpinScenario } from './pushpin.js';
 
 /** What a process of a system does, for splitting CPU per message. */
 export type Role = 'server' | 'gateway' | 'backend' | 'gateway+backend';
@@ -42,7 +44,7 @@ export interface Scenario {
   start(options?: StartSystemOptions): Promise<RunningSystem>;
 }
 
-export const scenarioNames = ['direct', 'gateway', 'gateway-split'] as const;
+export const scenarioNames = ['direct', 'gateway', 'gateway-split', 'pushpin'] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 export function isScenarioName(name: string): name is ScenarioName {
@@ -256,5 +258,17 @@ export interface ScenarioOptions {
 
 export function createScenarios(options: ScenarioOptions = {}): Readonly<Record<ScenarioName, Scenario>> {
   const cliMain = options.cliMain ?? defaultCliMain;
-  return { direct, gateway: gatewayScenario(cliMain), 'gateway-split': gatewaySplitScenario(cliMain) };
+  return {
+    direct,
+    gateway: gatewayScenario(cliMain),
+    'gateway-split': gatewaySplitScenario(cliMain),
+    pushpin: pushpinScenario,
+  };
+}
+
+/** The scenarios a run measures unless told otherwise: Switchboard's, and Pushpin when it is installed. */
+export function defaultScenarioNames(): ScenarioName[] {
+  const names: ScenarioName[] = ['direct', 'gateway', 'gateway-split'];
+  if (pushpinInstalled()) names.push('pushpin');
+  return names;
 }

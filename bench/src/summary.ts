@@ -59,6 +59,8 @@ export interface BarCheck {
   readonly pass: boolean;
   /** Whether the product bar is defined at this connection count (others are informative). */
   readonly reference: boolean;
+  /** False for a peer (PEER_SCENARIOS): its ratios are shown, but the product's bars do not judge it. */
+  readonly judged: boolean;
   readonly note: string | null;
 }
 
@@ -76,7 +78,7 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? upper : (lower + upper) / 2;
 }
 
-function spread(values: readonly number[]): Spread {
+export function spread(values: readonly number[]): Spread {
   return {
     median: median(values),
     min: values.length === 0 ? Number.NaN : Math.min(...values),
@@ -154,6 +156,9 @@ export const bars = {
 /** The scenario every other one is compared with. */
 export const BASELINE = 'direct';
 
+/** Other products measured in the same run for comparison: never judged against our bars. */
+export const PEER_SCENARIOS: ReadonlySet<string> = new Set(['pushpin']);
+
 function checksAt(
   connections: number,
   offload: string,
@@ -168,6 +173,7 @@ function checksAt(
   const directRuns = ok(BASELINE);
   const gatewayRuns = ok(offload);
   const checks: BarCheck[] = [];
+  const judged = !PEER_SCENARIOS.has(offload);
 
   const throughput = gateway.msgsPerSecond.median / direct.msgsPerSecond.median;
   checks.push({
@@ -182,7 +188,8 @@ function checksAt(
     bar: bars.throughput.bar,
     unit: '',
     pass: throughput >= bars.throughput.bar,
-    reference: connections === bars.throughput.connections,
+    reference: judged && connections === bars.throughput.connections,
+    judged,
     note: null,
   });
 
@@ -203,7 +210,8 @@ function checksAt(
       bar: bars.cpu.bar,
       unit: '×',
       pass: cpuRatio <= bars.cpu.bar,
-      reference: connections === bars.cpu.connections,
+      reference: judged && connections === bars.cpu.connections,
+      judged,
       note: separable
         ? null
         : 'gateway and sample backend share one process: this counts both, so it overstates the gateway',
@@ -223,7 +231,8 @@ function checksAt(
     bar: bars.addedP50Ms.bar,
     unit: ' ms',
     pass: added <= bars.addedP50Ms.bar,
-    reference: connections === bars.addedP50Ms.connections,
+    reference: judged && connections === bars.addedP50Ms.connections,
+    judged,
     note: null,
   });
   return checks;

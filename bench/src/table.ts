@@ -38,7 +38,7 @@ function withRange(spread: Spread, format: (value: number) => string): string {
   return `${format(spread.median)} (${format(spread.min)}–${format(spread.max)})`;
 }
 
-function renderRows(rows: readonly (readonly string[])[]): string {
+export function renderRows(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows
@@ -76,7 +76,11 @@ function checkRow(check: BarCheck): string[] {
     formatValue(check, check.value),
     paired,
     `bar ${check.comparison === '>=' ? '≥' : '≤'} ${check.bar}${check.unit}`,
-    check.reference ? verdict : `${verdict.toLowerCase()} (bar is set at ${barAt(check)} conn)`,
+    !check.judged
+      ? 'peer: not judged'
+      : check.reference
+        ? verdict
+        : `${verdict.toLowerCase()} (bar is set at ${barAt(check)} conn)`,
   ];
 }
 
