@@ -16,9 +16,9 @@ export const dashboardSchema = z
       .int()
       .min(0)
       .max(200)
-      .default(20)
+      .default(0)
       .describe(
-        "Frames remembered per connection (direction, route or source, time) for the dashboard's connection details; 0 keeps none and subscribes to nothing.",
+        "Frames remembered per connection (direction, route or source, time) for the dashboard's connection details, e.g. 20 while debugging; 0 (the default) keeps none and subscribes to nothing, since it costs CPU on every message.",
       ),
   })
   .prefault({})

@@ -16,6 +16,7 @@ describe('dashboard over HTTP', () => {
     await using gateway = await startTestGateway({
       ...routes,
       integrations: { ...routes.integrations, secret: { uri: 'http://user:hunter2@127.0.0.1:9/x' } },
+      dashboard: { recentTraffic: 20 },
     });
     const page = await fetch(`${gateway.adminUrl}/`);
     expect(page.status).toBe(200);

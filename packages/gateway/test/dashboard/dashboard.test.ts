@@ -48,7 +48,7 @@ describe.skipIf(skipReason !== undefined)(
     }
 
     it('shows live figures, lists a client, sends to it, disconnects it, and round-trips the test console', async () => {
-      await using gateway: TestGateway = await startTestGateway(routesTo(backendUrl()));
+      await using gateway: TestGateway = await startTestGateway({ ...routesTo(backendUrl()), dashboard: { recentTraffic: 20 } });
       const page = await openPage(`${gateway.adminUrl}/`);
       try {
         await page.locator('#status', { hasText: 'live' }).waitFor();

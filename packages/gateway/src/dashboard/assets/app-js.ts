@@ -177,7 +177,9 @@ export const appJs = String.raw`'use strict';
       var pairs = [['stage', d.stage], ['connected at', d.connectedAt], ['last active at', d.lastActiveAt], ['source IP', d.sourceIp], ['user agent', d.userAgent], ['groups', d.groups.length ? d.groups.join(', ') : '(none)']];
       fields.replaceChildren();
       pairs.forEach(function (p) { var dt = document.createElement('dt'); dt.textContent = p[0]; var dd = document.createElement('dd'); dd.textContent = p[1]; fields.append(dt, dd); });
-      fill($('details-traffic').tBodies[0], d.recentTraffic.slice().reverse().map(function (t) { return [new Date(t.at).toLocaleTimeString(), t.direction, t.what]; }));
+      var traffic = d.recentTraffic.slice().reverse().map(function (t) { return [new Date(t.at).toLocaleTimeString(), t.direction, t.what]; });
+      if (traffic.length === 0 && state.overview && state.overview.recentTraffic === 0) traffic = [['', '', 'not recorded: set dashboard.recentTraffic (e.g. 20)']];
+      fill($('details-traffic').tBodies[0], traffic);
     } catch (error) {
       if (error.status === 410) {
         // Held by another node (cluster) or gone: fall back to the management API's description.

@@ -240,8 +240,15 @@ function behindFailure(cause?: Error): Error {
   return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? Object.assign(new Error(cause?.message, { cause }), { code }) : error;
 }
 
+let lastHint = '';
+let lastHintMs: number | undefined;
+
 /** `timeout=5` in a Keep-Alive header: the server closes idle connections after 5 s. */
 function keepAliveHint(header: string): number | undefined {
+  // A backend sends the same header on every answer: parse it once.
+  if (header === lastHint) return lastHintMs;
   const match = /(?:^|[,;\s])timeout=(\d+)/i.exec(header);
-  return match === null ? undefined : Number(match[1]) * 1000;
+  lastHint = header;
+  lastHintMs = match === null ? undefined : Number(match[1]) * 1000;
+  return lastHintMs;
 }
