@@ -44,7 +44,13 @@ export interface Scenario {
   start(options?: StartSystemOptions): Promise<RunningSystem>;
 }
 
-export const scenarioNames = ['direct', 'gateway', 'gateway-split', 'pushpin'] as const;
+export const scenarioNames = [
+  'direct',
+  'gateway',
+  'gateway-split',
+  'gateway-split-pipelined',
+  'pushpin',
+] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 export function isScenarioName(name: string): name is ScenarioName {
@@ -178,11 +184,15 @@ function benchEnv(): NodeJS.ProcessEnv {
   };
 }
 
-/** The gateway's YAML for the split scenario: loopback only, the sample backend's routes. */
-function splitConfig(port: number, adminPort: number, backendPort: number): string {
+/**
+ * The gateway's YAML for the split scenarios: loopback only, the sample backend's routes; with
+ * `pipelining` above 1, the message integration pipelines requests to the backend.
+ */
+function splitConfig(port: number, adminPort: number, backendPort: number, pipelining: number): string {
   const backend = `http://127.0.0.1:${backendPort}`;
+  const upstream = pipelining > 1 ? `, upstream: { pipelining: ${pipelining} }` : '';
   return [
-    '# Written by bench/src/scenarios.ts for the gateway-split scenario; removed when it stops.',
+    '# Written by bench/src/scenarios.ts for the gateway-split scenarios; removed when it stops.',
     `listen: { host: 127.0.0.1, port: ${port} }`,
     `admin: { port: ${adminPort} }`,
     'api: { stages: [dev] }',
@@ -193,22 +203,28 @@ function splitConfig(port: number, adminPort: number, backendPort: number): stri
     'integrations:',
     `  connect: { uri: ${backend}/connect }`,
     `  disconnect: { uri: ${backend}/disconnect }`,
-    `  message: { uri: ${backend}/message }`,
+    `  message: { uri: ${backend}/message${upstream} }`,
     '',
   ].join('\n');
 }
 
+/** Requests in flight per backend connection in the `gateway-split-pipelined` scenario. */
+export const BENCH_PIPELINING = 8;
+
 /**
  * The same offload path as `gateway`, with the gateway and the sample backend in two processes
  * (`switchboard gateway` and `switchboard backend`), so the gateway's own CPU can be told apart.
+ * `gateway-split` runs the defaults; `gateway-split-pipelined` sets `upstream.pipelining` on the
+ * message integration (docs/backends.md), a tuning for fast, uniform backends.
  */
-function gatewaySplitScenario(cliMain: string): Scenario {
+function gatewaySplitScenario(cliMain: string, pipelining: number): Scenario {
   return {
-    name: 'gateway-split',
+    name: pipelining > 1 ? 'gateway-split-pipelined' : 'gateway-split',
     kind: 'offload',
     description:
       '`switchboard backend` + `switchboard gateway --config` (same routes as `up`) as two processes, ' +
-      'so gateway and backend CPU are measured apart; SWITCHBOARD_LOG_LEVEL=warn',
+      'so gateway and backend CPU are measured apart; SWITCHBOARD_LOG_LEVEL=warn' +
+      (pipelining > 1 ? `; upstream.pipelining: ${pipelining} on the message integration` : ''),
     async start(options = {}) {
       if (!existsSync(cliMain)) {
         throw new Error(`${cliMain} does not exist: build the CLI first (npx tsc -b)`);
@@ -217,7 +233,7 @@ function gatewaySplitScenario(cliMain: string): Scenario {
       const env = benchEnv();
       const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
       const configFile = join(dir, 'switchboard.yml');
-      writeFileSync(configFile, splitConfig(port, adminPort, backendPort));
+      writeFileSync(configFile, splitConfig(port, adminPort, backendPort, pipelining));
       const backend = startNode(
         'switchboard backend',
         [cliMain, 'backend', '--port', String(backendPort), '--host', '127.0.0.1'],
@@ -261,14 +277,15 @@ export function createScenarios(options: ScenarioOptions = {}): Readonly<Record<
   return {
     direct,
     gateway: gatewayScenario(cliMain),
-    'gateway-split': gatewaySplitScenario(cliMain),
+    'gateway-split': gatewaySplitScenario(cliMain, 1),
+    'gateway-split-pipelined': gatewaySplitScenario(cliMain, BENCH_PIPELINING),
     pushpin: pushpinScenario,
   };
 }
 
 /** The scenarios a run measures unless told otherwise: Switchboard's, and Pushpin when it is installed. */
 export function defaultScenarioNames(): ScenarioName[] {
-  const names: ScenarioName[] = ['direct', 'gateway', 'gateway-split'];
+  const names: ScenarioName[] = ['direct', 'gateway', 'gateway-split', 'gateway-split-pipelined'];
   if (pushpinInstalled()) names.push('pushpin');
   return names;
 }

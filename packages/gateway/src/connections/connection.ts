@@ -20,9 +20,12 @@ export interface HandshakeInfo {
   readonly forwardedFor: string;
 }
 
+/** Shared by every open connection's slim handshake. */
+const NO_HEADERS: HandshakeInfo['headers'] = Object.freeze({});
+
 /** What a connection keeps of its handshake once open: later events carry no headers or query. */
 export function slimHandshake(handshake: HandshakeInfo): HandshakeInfo {
-  return { headers: {}, rawQuery: '', sourceIp: handshake.sourceIp, userAgent: handshake.userAgent, forwardedFor: handshake.forwardedFor };
+  return { headers: NO_HEADERS, rawQuery: '', sourceIp: handshake.sourceIp, userAgent: handshake.userAgent, forwardedFor: handshake.forwardedFor };
 }
 
 export class Connection {

@@ -29,6 +29,9 @@ export function createUpgradeGuard(security: SecurityConfig, logger: Logger, sta
   };
   const origins = new OriginPolicy(security.allowedOrigins);
   const limiter = new IpConnectionLimiter(security.maxConnectionsPerIp);
+  function releaseIp(this: Duplex & { remoteAddress?: string }): void {
+    limiter.release(this.remoteAddress ?? '');
+  }
   return {
     connectionsPerIp: limiter,
     admit(request, socket) {
@@ -46,7 +49,8 @@ export function createUpgradeGuard(security: SecurityConfig, logger: Logger, sta
         refused(request, 'SWB_ERR_TOO_MANY_CONNECTIONS');
         return false;
       }
-      socket.once('close', () => limiter.release(ip));
+      // A plain listener on the socket, not a closure per connection: the IP is read back at close.
+      socket.on('close', releaseIp);
       return true;
     },
   };

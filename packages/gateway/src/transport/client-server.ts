@@ -14,7 +14,7 @@ import type { Connection } from '../connections/connection.js';
 import { runConnect, type PendingConnection } from '../events/connect.js';
 import { closeReasons, type ConnectionLifecycle } from '../events/connection-lifecycle.js';
 import type { GatewayContext } from '../events/gateway-context.js';
-import { FrameSizeGuard } from './frame-size-guard.js';
+import { FrameSizeGuard, type FrameViolation } from './frame-size-guard.js';
 import { handshakeInfo, handshakeProblem, refuseHandshake, stageOf } from './handshake.js';
 import { WsClientSocket } from './ws-client-socket.js';
 import { createUpgradeGuard } from '../security/upgrade-guard.js';
@@ -54,53 +54,61 @@ function wsCloseCode(wsErrorCode: string | undefined): number {
   }
 }
 
-/** `createListener` makes the HTTP (or HTTPS, for `wss://`) server. */
-/** The frame guard of one connection; `connection` is set once the upgrade completed. */
-interface FrameWatch {
-  readonly watch: (chunk: Buffer) => void;
-  connection: Connection | undefined;
+/** The frame guard of a socket, kept on the socket itself: no closure or wrapper per connection. */
+const FRAME_GUARD = Symbol('switchboard.frameGuard');
+type GuardedSocket = Duplex & { [FRAME_GUARD]?: FrameSizeGuard<Connection> };
+
+/** The socket's `data` listener, shared by every connection (`this` is the socket). */
+function feedFrameGuard(this: GuardedSocket, chunk: Buffer): void {
+  this[FRAME_GUARD]?.write(chunk);
 }
 
-function watchFrames(maxFrameBytes: number, rejectBinary: boolean, lifecycle: ConnectionLifecycle, logger: GatewayContext['logger']): FrameWatch {
-  const frames: FrameWatch = {
-    watch: (chunk) => {
-      guard.write(chunk);
-    },
-    connection: undefined,
-  };
-  const guard = new FrameSizeGuard(maxFrameBytes, rejectBinary, (violation) => {
-    const connection = frames.connection;
-    if (connection === undefined) return;
-    const close = violation === 'binary' ? closeReasons.binaryRejected : closeReasons.frameTooLarge;
-    logger.info({ connectionId: connection.id, code: violation === 'binary' ? 'SWB_ERR_BINARY_REJECTED' : 'SWB_ERR_FRAME_TOO_LARGE' }, 'closing a connection that broke a frame limit');
-    lifecycle.close(connection, close.code, close.reason);
-  });
-  return frames;
+/** Where a connection's messages, errors and close go: one per server, found from `this`. */
+interface ClientEvents {
+  readonly lifecycle: ConnectionLifecycle;
+  readonly logger: GatewayContext['logger'];
 }
 
-/** Feeds a connection's messages, errors and close to the lifecycle. */
-function listenToClient(
-  ws: WebSocket,
-  socket: Duplex,
-  connection: Connection,
-  watch: (chunk: Buffer) => void,
-  lifecycle: ConnectionLifecycle,
-  logger: GatewayContext['logger'],
-): void {
-  ws.on('message', (data: Buffer, isBinary: boolean) => {
-    lifecycle.message(connection, data, isBinary);
-  });
-  ws.on('error', (error: Error & { code?: string }) => {
-    // ws closes the connection itself; record the code it sends so that $disconnect reports it.
-    const closeCode = wsCloseCode(error.code);
-    lifecycle.closingWith(connection, closeCode, '');
-    const code = closeCode === 1009 ? 'SWB_ERR_MESSAGE_TOO_LARGE' : 'SWB_ERR_PROTOCOL';
-    logger.info({ connectionId: connection.id, code, wsCode: error.code, err: error }, 'client broke a protocol rule or limit');
-  });
-  ws.once('close', (code: number, reason: Buffer) => {
-    socket.off('data', watch);
-    lifecycle.closed(connection, code, reason.toString());
-  });
+/** The connection and the server's handlers, kept on the `ws` object (listeners get it as `this`). */
+const CLIENT = Symbol('switchboard.client');
+type ListenedWebSocket = WebSocket & { [CLIENT]?: { readonly connection: Connection; readonly events: ClientEvents; readonly socket: GuardedSocket } };
+
+function onClientMessage(this: ListenedWebSocket, data: Buffer, isBinary: boolean): void {
+  const client = this[CLIENT];
+  if (client !== undefined) client.events.lifecycle.message(client.connection, data, isBinary);
+}
+
+function onClientError(this: ListenedWebSocket, error: Error & { code?: string }): void {
+  const client = this[CLIENT];
+  if (client === undefined) return;
+  // ws closes the connection itself; record the code it sends so that $disconnect reports it.
+  const closeCode = wsCloseCode(error.code);
+  client.events.lifecycle.closingWith(client.connection, closeCode, '');
+  const code = closeCode === 1009 ? 'SWB_ERR_MESSAGE_TOO_LARGE' : 'SWB_ERR_PROTOCOL';
+  client.events.logger.info({ connectionId: client.connection.id, code, wsCode: error.code, err: error }, 'client broke a protocol rule or limit');
+}
+
+function onClientClose(this: ListenedWebSocket, code: number, reason: Buffer): void {
+  const client = this[CLIENT];
+  if (client === undefined) return;
+  this[CLIENT] = undefined;
+  client.socket.off('data', feedFrameGuard);
+  client.socket[FRAME_GUARD] = undefined;
+  client.events.lifecycle.closed(client.connection, code, reason.toString());
+}
+
+/**
+ * Feeds a connection's messages, errors and close to the lifecycle. The listeners are module-level
+ * functions and the state sits on the objects they are called on, so an open connection carries
+ * no closures: idle memory per connection is a quality bar (docs/benchmarks.md).
+ */
+function listenToClient(ws: WebSocket, socket: GuardedSocket, connection: Connection, events: ClientEvents): void {
+  (ws as ListenedWebSocket)[CLIENT] = { connection, events, socket };
+  const guard = socket[FRAME_GUARD];
+  if (guard !== undefined) guard.owner = connection;
+  ws.on('message', onClientMessage);
+  ws.on('error', onClientError);
+  ws.on('close', onClientClose);
 }
 
 export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLifecycle, createListener: (handler: HttpHandler) => Server = createServer): ClientServer {
@@ -111,6 +119,14 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
   let accepting = true;
   let pendingHandshakes = 0;
   let settledWaiters: (() => void)[] = [];
+  const clientEvents: ClientEvents = { lifecycle, logger };
+  /** A frame limit broken: the connection closes with AWS's code (one handler for every connection). */
+  const onFrameViolation = (violation: FrameViolation, connection: Connection | undefined): void => {
+    if (connection === undefined) return;
+    const close = violation === 'binary' ? closeReasons.binaryRejected : closeReasons.frameTooLarge;
+    logger.info({ connectionId: connection.id, code: violation === 'binary' ? 'SWB_ERR_BINARY_REJECTED' : 'SWB_ERR_FRAME_TOO_LARGE' }, 'closing a connection that broke a frame limit');
+    lifecycle.close(connection, close.code, close.reason);
+  };
   const upgradeGuard = createUpgradeGuard(config.security, logger, (request) => stageOf(request.url ?? '/', stages, defaultStage));
 
   const wss = new WebSocketServer({
@@ -182,26 +198,27 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
         return;
       }
       if (outcome.protocol !== undefined) request[CHOSEN_PROTOCOL] = outcome.protocol;
-      // The long-lived listeners are made by module-level functions, so that they keep nothing of
-      // this handshake (the request, its headers, `head`) alive for the connection's life.
-      const frames = watchFrames(config.limits.maxFrameBytes, rejectBinary, lifecycle, logger);
+      // The long-lived listeners are module-level functions, so that they keep nothing of this
+      // handshake (the request, its headers, `head`) alive for the connection's life.
+      const guarded = socket as GuardedSocket;
+      guarded[FRAME_GUARD] = new FrameSizeGuard<Connection>(config.limits.maxFrameBytes, rejectBinary, onFrameViolation);
       // Paused, so that bytes the client sent behind its upgrade (the `head` ws unshifts) wait for
       // the message listener below instead of being emitted before anyone but the guard listens.
       socket.pause();
-      socket.on('data', frames.watch);
+      socket.on('data', feedFrameGuard);
       let upgraded = false as boolean; // set by the callback, which ws may or may not call
       wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
         upgraded = true;
         socket.off('error', onEarlyError);
         const opened = lifecycle.open(pending, new WsClientSocket(ws));
-        frames.connection = opened;
-        listenToClient(ws, socket, opened, frames.watch, lifecycle, logger);
+        listenToClient(ws, guarded, opened, clientEvents);
         socket.resume();
       });
       // ws completes an upgrade synchronously or refuses it (a handshake detail it rejects, or a
       // socket that closed meanwhile); after a refusal the backend still hears of the connection.
       if (!upgraded) {
-        socket.off('data', frames.watch);
+        socket.off('data', feedFrameGuard);
+        guarded[FRAME_GUARD] = undefined;
         if (outcome.calledBackend) lifecycle.disconnects.notify(pending, 1006, 'handshake refused');
       }
     });

@@ -16,10 +16,12 @@ const MAX_HEADER_BYTES = 14;
 /** Where every guard assembles a header; write() runs to completion, so one buffer serves all. */
 const SCRATCH = Buffer.alloc(MAX_HEADER_BYTES);
 
-export class FrameSizeGuard {
+/** `owner` is what the guard watches for (the connection, once open), handed to `onViolation`. */
+export class FrameSizeGuard<Owner = unknown> {
+  owner: Owner | undefined;
   readonly #maxFrameBytes: number;
   readonly #rejectBinary: boolean;
-  readonly #onViolation: (violation: FrameViolation) => void;
+  readonly #onViolation: (violation: FrameViolation, owner: Owner | undefined) => void;
   /** Payload bytes of the current frame still to skip. */
   #skip = 0;
   /**
@@ -32,7 +34,7 @@ export class FrameSizeGuard {
   #messageOpcode = 0;
   #stopped = false;
 
-  constructor(maxFrameBytes: number, rejectBinary: boolean, onViolation: (violation: FrameViolation) => void) {
+  constructor(maxFrameBytes: number, rejectBinary: boolean, onViolation: (violation: FrameViolation, owner: Owner | undefined) => void) {
     this.#maxFrameBytes = maxFrameBytes === 0 ? Number.POSITIVE_INFINITY : maxFrameBytes;
     this.#rejectBinary = rejectBinary;
     this.#onViolation = onViolation;
@@ -80,6 +82,6 @@ export class FrameSizeGuard {
 
   #stop(violation: FrameViolation): void {
     this.#stopped = true;
-    this.#onViolation(violation);
+    this.#onViolation(violation, this.owner);
   }
 }
