@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { freePorts, startNode, stopChild, waitForLine, type Child } from './child-processes.js';
+import { freePorts, startNode, stopChild, waitForLine } from './child-processes.js';
 import {
   kernelCounters,
   kernelLimits,
@@ -32,6 +32,7 @@ import {
 import { openIdleLoad, type ClientFigures } from './idle-load.js';
 import { processTree, sampleProcess } from './proc-stats.js';
 import { defaultCliMain } from './scenarios.js';
+import { PUSHPIN_HANDSHAKE_CONCURRENCY, pushpinInstalled, startPushpin } from './pushpin.js';
 
 export type IdleScenario = 'one-process' | 'workers';
 
@@ -135,7 +136,10 @@ const directScript = fileURLToPath(new URL('./direct-echo-server.js', import.met
 interface System {
   readonly name: string;
   readonly workers: number;
-  readonly root: Child;
+  /** The process whose tree is the system (its RSS is summed over the tree). */
+  readonly rootPid: number;
+  /** Handshakes in flight while opening, when the system needs fewer than the default. */
+  readonly parallel?: number;
   readonly url: string;
   /** `http://127.0.0.1:ADMIN` of a gateway. */
   readonly admin: string | null;
@@ -175,6 +179,7 @@ export async function runIdleBench(options: IdleBenchOptions = {}): Promise<Idle
       await measureSystem(await startDirect(), connections, settings),
       await measureSystem(await startGateway(cliMain, 1), connections, settings),
     ];
+    if (pushpinInstalled()) oneProcess.push(await measureSystem(await startPushpinIdle(connections), connections, settings));
   }
   const withWorkers =
     only === 'one-process'
@@ -205,7 +210,7 @@ async function startDirect(): Promise<System> {
     return {
       name: 'direct ws',
       workers: 0,
-      root,
+      rootPid: root.pid,
       url: `ws://127.0.0.1:${port}/`,
       admin: null,
       stop: () => stopChild(root),
@@ -214,6 +219,29 @@ async function startDirect(): Promise<System> {
     await stopChild(root);
     throw error;
   }
+}
+
+/**
+ * A private Pushpin (bench/src/pushpin.ts) in front of its WebSocket-over-HTTP echo origin. Its RSS
+ * is Pushpin's own processes (runner, condure, zurl, proxy, handler); the origin is left out, as the
+ * gateway is measured without a backend. Handshakes go 50 at a time: Pushpin answers 502 to more.
+ */
+async function startPushpinIdle(connections: number): Promise<System> {
+  const system = await startPushpin({ maxConnections: connections + 1000 });
+  const runner = system.processes().find((process) => process.role === 'gateway');
+  if (runner === undefined) {
+    await system.stop();
+    throw new Error('pushpin: its runner process was not found');
+  }
+  return {
+    name: 'pushpin 1.36',
+    workers: 0,
+    rootPid: runner.pid,
+    parallel: PUSHPIN_HANDSHAKE_CONCURRENCY,
+    url: system.url,
+    admin: null,
+    stop: () => system.stop(),
+  };
 }
 
 async function startGateway(cliMain: string, workers: number): Promise<System> {
@@ -247,7 +275,7 @@ async function startGateway(cliMain: string, workers: number): Promise<System> {
     return {
       name,
       workers: workers > 1 ? workers : 0,
-      root,
+      rootPid: root.pid,
       url: `ws://127.0.0.1:${port}/dev`,
       admin: `http://127.0.0.1:${admin}`,
       stop,
@@ -284,14 +312,14 @@ async function measureSystem(
       `${system.name}: settling ${settings.settleMs} ms, then opening ${connections} idle connections`,
     );
     await sleep(settings.settleMs);
-    const before = readTree(system.root.pid);
+    const before = readTree(system.rootPid);
     const kernelBefore = kernelCounters();
     const load = await openIdleLoad({
       url: system.url,
       connections,
       perClient: settings.perClient,
       perAddress: settings.perAddress,
-      parallel: settings.parallel,
+      parallel: system.parallel ?? settings.parallel,
     });
     settings.log(
       `${system.name}: ${load.connected} open, ${load.failed} failed in ${load.openSeconds.toFixed(1)} s`,
@@ -302,12 +330,12 @@ async function measureSystem(
       const count =
         system.admin === null ? null : await countOnServer(system.admin, load.connected, system.workers);
       const kernelAfter = kernelCounters();
-      const after = readTree(system.root.pid);
+      const after = readTree(system.rootPid);
       const processes = after.map((reading): ServerProcessFigures => {
         const start = before.find((b) => b.pid === reading.pid);
         return {
           pid: reading.pid,
-          role: system.workers === 0 ? 'server' : reading.pid === system.root.pid ? 'primary' : 'worker',
+          role: system.workers === 0 ? 'server' : reading.pid === system.rootPid ? 'primary' : 'worker',
           rssBeforeMb: mb(start?.rssBytes ?? 0),
           rssAfterMb: mb(reading.rssBytes),
           pssAfterMb: nullableMb(pssBytes(reading.pid)),
