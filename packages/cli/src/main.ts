@@ -32,7 +32,7 @@ Commands:
   delete     disconnect a connection
   list       list open connections
   broadcast  send a message to every connection of a stage
-  bench      load-test a gateway: latency and throughput of N clients
+  bench      load-test a stage: throughput and round-trip latency of N clients
   help CMD   help for one command
 
 Options:
@@ -48,6 +48,7 @@ Examples:
   switchboard config validate --config switchboard.yml
   switchboard list --endpoint http://127.0.0.1:8081/dev
   switchboard send --endpoint http://127.0.0.1:8081/dev CONNECTION_ID 'hello'
+  switchboard bench ws://127.0.0.1:8080/dev
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 connection gone, 4 refused (403),
 69 gateway unreachable, 78 invalid configuration.

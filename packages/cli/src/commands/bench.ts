@@ -1,80 +1,122 @@
 /**
- * `switchboard bench --url ws://…`: a quick load test of any gateway (or any WebSocket echo): N
- * clients each send a message at a steady rate, wait for a reply, and the round-trip latency
- * percentiles and throughput are printed. It measures through the real route and backend; the
- * side-by-side harness that compares with a bare WebSocket server is `npm run bench` (docs/benchmarks.md).
+ * `switchboard bench WS_URL`: a load test of any gateway stage (or any WebSocket echo). By default
+ * the workload of the benchmark harness (`npm run bench`, bench/src/load-generator.ts): a closed
+ * loop of N clients, a warm-up, then a measured window; `--rate N` runs a steady rate instead. It
+ * draws a progress bar on a terminal and prints a summary table, or `--json`. The load itself is in
+ * bench-load.ts, the table in bench-summary.ts.
  */
 import { parseArgs } from 'node:util';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError } from '@switchboard/gateway';
-import { WebSocket } from 'ws';
-import { printJson, progressLine, stylesFor } from '../output/terminal.js';
+import { printJson, stylesFor } from '../output/terminal.js';
 import { exitCodes, parseFlags } from '../usage-error.js';
+import { runLoad, type BenchResult, type LoadOptions } from './bench-load.js';
+import { progressBar } from './bench-progress.js';
+import { benchSucceeded, formatSummary } from './bench-summary.js';
 
-export const benchHelp = `Usage: switchboard bench --url WS_URL [options]
+export type { BenchResult } from './bench-load.js';
 
-Opens N WebSocket clients, each sending MESSAGE RATE times a second and waiting for a reply (a
-two-way route must answer every message), for DURATION seconds; then prints the throughput and
-the round-trip latency (p50, p90, p99, max). Exit 1 when a client could not connect, a reply was
-missing, or nothing came back.
+export const benchHelp = `Usage: switchboard bench WS_URL [options]
+
+Load-tests a stage: opens N WebSocket clients that send a message and wait for its reply, then
+prints a table of connections, messages, replies per second and the round-trip latency (p50, p90,
+p99, max) of the measured window.
+
+By default it runs the workload of the benchmark harness (npm run bench): a closed loop, each
+client sending its next message as soon as the reply to the previous one has arrived, after a
+warm-up; the figures mean the same as the harness's: how fast the gateway answers at that
+concurrency. --rate N sends N messages per second per client instead: a steady load, to see the
+latency at a given throughput. The closed loop is --rate 0 rather than a flag of its own, so that
+one flag sets the pacing and no combination of flags contradicts another.
+
+The route must answer every message (the sample backend's $default does): a reply counts when it
+begins with the message sent, anything else is an unexpected reply. The default message is plain
+text, so that a $request.body.action route selection sends it to $default.
+
+Exit 1 when a client could not connect or was closed, a reply was missing or unexpected, a client
+got no reply in the window, or nothing came back; 2 on a usage error.
 
 Options:
-  --url URL            ws:// or wss:// URL of the stage, e.g. ws://127.0.0.1:8080/dev
-  --connections N      clients (default 10)
-  --duration S         seconds of sending (default 10)
-  --rate N             messages per second per client (default 1)
-  --message TEXT       the message (default: hello)
-  --timeout MS         longest wait for a reply before it counts as missing (default 5000)
-  --json               print the result as JSON
+  WS_URL, --url URL    ws:// or wss:// URL of the stage, e.g. ws://127.0.0.1:8080/dev
+  --connections N      clients (default 100)
+  --duration S         seconds measured (default 10)
+  --warmup S           seconds of load before the measured window (default 2, or 0 with --rate N)
+  --rate N             messages per second per client; 0 = closed loop (default 0)
+  --message TEXT       the message (default: switchboard-bench:xxx…, --payload-bytes long)
+  --payload-bytes N    length of the default message (default 64)
+  --timeout MS         longest wait for a handshake or a reply (default 5000)
+  --json               print the result as one JSON document
   -h, --help           this help
 
+A progress bar is drawn on stderr when it is a terminal.
+
 Examples:
-  switchboard bench --url ws://127.0.0.1:8080/dev
-  switchboard bench --url ws://127.0.0.1:8080/dev --connections 200 --rate 5 --duration 30
-  switchboard bench --url 'ws://127.0.0.1:8080/dev?token=T' --message '{"action":"echo","data":"x"}' --json
+  switchboard bench ws://127.0.0.1:8080/dev
+  switchboard bench ws://127.0.0.1:8080/dev --connections 1000 --duration 30
+  switchboard bench ws://127.0.0.1:8080/dev --connections 200 --rate 5 --duration 30
+  switchboard bench 'ws://127.0.0.1:8080/dev?token=T' --message '{"action":"echo","data":"x"}' --json
 `;
 
-export interface BenchResult {
-  readonly url: string;
-  readonly connections: { readonly requested: number; readonly opened: number; readonly failed: number };
-  readonly durationSeconds: number;
-  readonly sent: number;
-  readonly replies: number;
-  readonly missing: number;
-  readonly repliesPerSecond: number;
-  /** Round-trip latency in milliseconds; null when no reply came. */
-  readonly latencyMs: {
-    readonly p50: number;
-    readonly p90: number;
-    readonly p99: number;
-    readonly max: number;
-  } | null;
-  readonly firstError?: string;
+const HARNESS_PREFIX = 'switchboard-bench:';
+
+/** The harness's payload: plain ASCII, not JSON, `bytes` long. */
+export function defaultMessage(bytes: number): string {
+  return HARNESS_PREFIX.padEnd(bytes, 'x').slice(0, bytes);
 }
 
-function whole(name: string, text: string | undefined, fallback: number, max: number): number {
-  if (text === undefined) return fallback;
+function usage(message: string): GatewayError {
+  return new GatewayError('SWB_ERR_CLI_USAGE', `switchboard bench: ${message}`);
+}
+
+interface NumberRule {
+  readonly fallback: number;
+  readonly min: number;
+  readonly max: number;
+  readonly whole?: boolean;
+}
+
+function numberFlag(name: string, text: string | undefined, rule: NumberRule): number {
+  if (text === undefined) return rule.fallback;
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0 || value > max)
-    throw new GatewayError(
-      'SWB_ERR_CLI_USAGE',
-      `switchboard bench: --${name} must be a number above 0 and at most ${max}, got "${text}"`,
+  if (
+    text.trim() === '' ||
+    !Number.isFinite(value) ||
+    value < rule.min ||
+    value > rule.max ||
+    (rule.whole === true && !Number.isInteger(value))
+  )
+    throw usage(
+      `--${name} must be a ${rule.whole === true ? 'whole number' : 'number'} from ${String(rule.min)} to ${String(rule.max)}, got "${text}"`,
     );
   return value;
 }
 
+/** The URL: the one positional argument or --url (both only when they agree). */
+function urlArgument(positionals: readonly string[], flag: string | undefined): string {
+  if (positionals.length > 1)
+    throw usage(`one URL expected, got ${positionals.map((p) => `"${p}"`).join(' ')}`);
+  const [positional] = positionals;
+  if (positional !== undefined && flag !== undefined && positional !== flag)
+    throw usage(`two different URLs: "${positional}" and --url "${flag}"`);
+  const url = positional ?? flag;
+  if (url === undefined || !/^wss?:\/\//.test(url))
+    throw usage('a ws:// or wss:// URL is required, e.g. ws://127.0.0.1:8080/dev');
+  return url;
+}
+
 export async function bench(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { values } = parseFlags('bench', () =>
+  const { values, positionals } = parseFlags('bench', () =>
     parseArgs({
       args: [...argv],
       strict: true,
-      allowPositionals: false,
+      allowPositionals: true,
       options: {
         url: { type: 'string' },
         connections: { type: 'string' },
         duration: { type: 'string' },
+        warmup: { type: 'string' },
         rate: { type: 'string' },
         message: { type: 'string' },
+        'payload-bytes': { type: 'string' },
         timeout: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -85,165 +127,45 @@ export async function bench(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
     process.stdout.write(benchHelp);
     return exitCodes.ok;
   }
-  if (values.url === undefined || !/^wss?:\/\//.test(values.url))
-    throw new GatewayError('SWB_ERR_CLI_USAGE', 'switchboard bench: --url ws://HOST:PORT/STAGE is required');
-  const connections = Math.round(whole('connections', values.connections, 10, 100_000));
-  const durationSeconds = whole('duration', values.duration, 10, 86_400);
-  const rate = whole('rate', values.rate, 1, 10_000);
-  const timeoutMs = whole('timeout', values.timeout, 5000, 600_000);
-  const result = await run({
-    url: values.url,
-    connections,
-    durationSeconds,
+  const url = urlArgument(positionals, values.url);
+  const rate = numberFlag('rate', values.rate, { fallback: 0, min: 0, max: 10_000 });
+  if (values.message !== undefined && values['payload-bytes'] !== undefined)
+    throw usage(
+      '--message and --payload-bytes do not go together: --payload-bytes sizes the default message',
+    );
+  if (values.message === '') throw usage('--message must not be empty');
+  const payloadBytes = numberFlag('payload-bytes', values['payload-bytes'], {
+    fallback: 64,
+    min: 1,
+    max: 1_048_576,
+    whole: true,
+  });
+  const result = await runWithProgress({
+    url,
+    connections: numberFlag('connections', values.connections, {
+      fallback: 100,
+      min: 1,
+      max: 100_000,
+      whole: true,
+    }),
+    durationSeconds: numberFlag('duration', values.duration, { fallback: 10, min: 0.1, max: 86_400 }),
+    warmupSeconds: numberFlag('warmup', values.warmup, { fallback: rate === 0 ? 2 : 0, min: 0, max: 3600 }),
     rate,
-    timeoutMs,
-    message: values.message ?? 'hello',
+    timeoutMs: numberFlag('timeout', values.timeout, { fallback: 5000, min: 1, max: 600_000 }),
+    message: Buffer.from(values.message ?? defaultMessage(payloadBytes)),
   });
   if (values.json === true) printJson(result);
-  else printResult(result, env);
-  const ok = result.connections.failed === 0 && result.missing === 0 && result.replies > 0;
-  return ok ? exitCodes.ok : exitCodes.failure;
+  else process.stdout.write(formatSummary(result, stylesFor(process.stdout, env)));
+  return benchSucceeded(result) ? exitCodes.ok : exitCodes.failure;
 }
 
-interface RunOptions {
-  readonly url: string;
-  readonly connections: number;
-  readonly durationSeconds: number;
-  readonly rate: number;
-  readonly timeoutMs: number;
-  readonly message: string;
-}
-
-/** Opens one client; rejects with the status when the handshake is refused. */
-function open(url: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
-    socket.once('open', () => {
-      resolve(socket);
+async function runWithProgress(options: LoadOptions): Promise<BenchResult> {
+  const bar = progressBar();
+  try {
+    return await runLoad(options, (progress) => {
+      bar.update(progress);
     });
-    socket.once('unexpected-response', (_request, response) => {
-      reject(new Error(`handshake refused with ${String(response.statusCode)}`));
-      socket.terminate();
-    });
-    socket.once('error', reject);
-  });
-}
-
-async function run(options: RunOptions): Promise<BenchResult> {
-  const progress = progressLine('bench');
-  const sockets: WebSocket[] = [];
-  let failed = 0;
-  let firstError: string | undefined;
-  const opened = await Promise.allSettled(
-    Array.from({ length: options.connections }, () => open(options.url)),
-  );
-  for (const outcome of opened) {
-    if (outcome.status === 'fulfilled') sockets.push(outcome.value);
-    else {
-      failed++;
-      firstError ??= outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
-    }
+  } finally {
+    bar.finish();
   }
-  const latencies: number[] = [];
-  let sent = 0;
-  let missing = 0;
-  const started = performance.now();
-  const end = started + options.durationSeconds * 1000;
-  const interval = 1000 / options.rate;
-  const ticker = setInterval(() => {
-    progress.update(
-      Math.min(options.durationSeconds, Math.round((performance.now() - started) / 1000)),
-      options.durationSeconds,
-    );
-  }, 250);
-  await Promise.all(
-    sockets.map(async (socket) => {
-      // Reply waiters in order: a reply settles the oldest message still waiting.
-      const waiting: ((at: number) => void)[] = [];
-      socket.on('message', () => waiting.shift()?.(performance.now()));
-      socket.on('error', () => undefined);
-      // Spread the clients' first sends over one interval (at most half the run, so every client sends).
-      await sleep(Math.random() * Math.min(interval, (end - performance.now()) / 2));
-      while (performance.now() < end && socket.readyState === WebSocket.OPEN) {
-        const sentAt = performance.now();
-        const reply = new Promise<number | undefined>((resolve) => {
-          const timer = setTimeout(() => {
-            resolve(undefined);
-          }, options.timeoutMs);
-          waiting.push((at) => {
-            clearTimeout(timer);
-            resolve(at);
-          });
-        });
-        socket.send(options.message);
-        sent++;
-        const at = await reply;
-        if (at === undefined) {
-          missing++;
-          firstError ??= `no reply within ${String(options.timeoutMs)} ms`;
-          break;
-        }
-        latencies.push(at - sentAt);
-        const wait = interval - (performance.now() - sentAt);
-        if (wait > 0) await sleep(wait);
-      }
-    }),
-  );
-  clearInterval(ticker);
-  progress.finish();
-  const elapsedSeconds = (performance.now() - started) / 1000;
-  await Promise.all(
-    sockets.map(
-      (socket) =>
-        new Promise<void>((resolve) => {
-          if (socket.readyState === WebSocket.CLOSED) {
-            resolve();
-            return;
-          }
-          socket.once('close', () => {
-            resolve();
-          });
-          socket.close(1000, 'bench done');
-          setTimeout(() => {
-            socket.terminate();
-          }, 2000).unref();
-        }),
-    ),
-  );
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    Math.round((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0) * 100) /
-    100;
-  return {
-    url: options.url,
-    connections: { requested: options.connections, opened: sockets.length, failed },
-    durationSeconds: Math.round(elapsedSeconds * 100) / 100,
-    sent,
-    replies: latencies.length,
-    missing,
-    repliesPerSecond: Math.round((latencies.length / Math.max(elapsedSeconds, 0.001)) * 10) / 10,
-    latencyMs: latencies.length === 0 ? null : { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1) },
-    ...(firstError === undefined ? {} : { firstError }),
-  };
-}
-
-function printResult(result: BenchResult, env: NodeJS.ProcessEnv): void {
-  const { bold, red, green } = stylesFor(process.stdout, env);
-  const ok = result.connections.failed === 0 && result.missing === 0 && result.replies > 0;
-  const latency =
-    result.latencyMs === null
-      ? 'no replies'
-      : `p50 ${String(result.latencyMs.p50)} ms  p90 ${String(result.latencyMs.p90)} ms  p99 ${String(result.latencyMs.p99)} ms  max ${String(result.latencyMs.max)} ms`;
-  process.stdout.write(
-    [
-      `${bold('bench')} ${result.url}`,
-      `  connections  ${String(result.connections.opened)}/${String(result.connections.requested)} opened${result.connections.failed > 0 ? red(`, ${String(result.connections.failed)} failed`) : ''}`,
-      `  messages     ${String(result.sent)} sent, ${String(result.replies)} replies${result.missing > 0 ? red(`, ${String(result.missing)} missing`) : ''} in ${String(result.durationSeconds)} s`,
-      `  throughput   ${String(result.repliesPerSecond)} replies/s`,
-      `  latency      ${latency}`,
-      ...(result.firstError === undefined ? [] : [`  first error  ${red(result.firstError)}`]),
-      ok ? green('OK') : red('FAILED'),
-      '',
-    ].join('\n'),
-  );
 }

@@ -41,6 +41,8 @@ export interface Exchange {
 
 /** Told when a connection can take another request, and when it has ended. */
 export interface ConnectionOwner {
+  /** The connection opened (TCP, or TLS once its handshake is done). */
+  connected(connection: BackendConnection): void;
   released(connection: BackendConnection): void;
   ended(connection: BackendConnection): void;
 }
@@ -98,6 +100,11 @@ export class BackendConnection {
     return this.#ended;
   }
 
+  /** True once the connection opened (it may have ended since). */
+  get opened(): boolean {
+    return this.#connected;
+  }
+
   /** Sends `exchange` on this connection, behind those in flight. */
   start(exchange: Exchange): void {
     let buffers: Buffer[];
@@ -138,6 +145,7 @@ export class BackendConnection {
     this.#connected = true;
     this.#socket.setTimeout(0);
     for (const exchange of this.#exchanges) exchange.sent = true;
+    this.#owner.connected(this);
   }
 
   #onConnectTimeout(): void {

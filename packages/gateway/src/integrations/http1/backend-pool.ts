@@ -38,6 +38,12 @@ export type BackendResponse = Omit<ParsedResponse, 'keepAlive'>;
 const DEFAULT_KEEP_ALIVE_MS = 4_000;
 /** A keep-alive hint from the server is trusted minus this margin. */
 const HINT_MARGIN_MS = 1_000;
+/**
+ * Connections being opened at once, at most: a burst of requests (a thousand clients at the same
+ * instant) must not open a thousand connections at once, which overflows the backend's listen
+ * backlog and turns into SYN retries of 1, 3, 7 seconds. The rest wait for one of these.
+ */
+const MAX_OPENING = 64;
 const MIN_SWEEP_MS = 5;
 const MAX_SWEEP_MS = 500;
 
@@ -50,6 +56,8 @@ export class BackendPool implements ConnectionOwner {
   readonly #idle: BackendConnection[] = [];
   /** Where the search for a busy connection with room starts, so that load spreads. */
   #cursor = 0;
+  /** Connections opening now (not yet connected, not ended). */
+  #opening = 0;
   #waiting: Exchange[] = [];
   #sweep: NodeJS.Timeout | undefined;
   #sweepMs = MAX_SWEEP_MS;
@@ -112,6 +120,13 @@ export class BackendPool implements ConnectionOwner {
     await this.#allEnded();
   }
 
+  connected(connection: BackendConnection): void {
+    this.#opening -= 1;
+    this.#openForWaiting();
+    // Requests that waited while it opened may now go on it (with pipelining).
+    if (connection.inFlight < this.#options.pipelining && this.#waiting.length > 0) this.released(connection);
+  }
+
   /** A request on `connection` ended (or never started): it takes waiting requests, or goes idle. */
   released(connection: BackendConnection): void {
     const now = Date.now();
@@ -133,10 +148,8 @@ export class BackendPool implements ConnectionOwner {
   ended(connection: BackendConnection): void {
     remove(this.#connections, connection);
     remove(this.#idle, connection);
-    if (!this.#closing && this.#waiting.length > 0) {
-      const replacement = this.#openIfAllowed();
-      if (replacement !== undefined) this.#startOn(replacement, this.#waiting.shift() as Exchange);
-    }
+    if (!connection.opened) this.#opening -= 1;
+    this.#openForWaiting();
     if (this.#connections.length === 0) {
       this.#stopSweep();
       if (this.#closing) {
@@ -156,10 +169,20 @@ export class BackendPool implements ConnectionOwner {
   }
 
   #openIfAllowed(): BackendConnection | undefined {
-    if (this.#connections.length >= this.#options.maxConnections) return undefined;
+    if (this.#connections.length >= this.#options.maxConnections || this.#opening >= MAX_OPENING) return undefined;
     const connection = new BackendConnection(this.#address, this, this.#options.pipelining > 1);
     this.#connections.push(connection);
+    this.#opening += 1;
     return connection;
+  }
+
+  /** Opens connections for waiting requests, within the limits. */
+  #openForWaiting(): void {
+    while (!this.#closing && this.#waiting.length > 0) {
+      const connection = this.#openIfAllowed();
+      if (connection === undefined) return;
+      this.#startOn(connection, this.#waiting.shift() as Exchange);
+    }
   }
 
   /** Starts `exchange` on `connection`; true when it is the connection's last request. */
