@@ -43,6 +43,19 @@ export function startNode(name: string, args: readonly string[], options: StartO
     options.cpus === undefined
       ? [process.execPath, args]
       : ['taskset', ['-c', options.cpus, process.execPath, ...args]];
+  return startProcess(name, command, argv, options);
+}
+
+/**
+ * Starts `command ARGV…`, tracked like every child (stopped on exit). With `stdoutInTail`, the
+ * child's stdout lines join its stderr tail, for programs that log to stdout.
+ */
+export function startProcess(
+  name: string,
+  command: string,
+  argv: readonly string[],
+  options: StartOptions & { readonly stdoutInTail?: boolean } = {},
+): Child {
   const child = spawn(command, argv, {
     cwd: options.cwd,
     env: options.env ?? process.env,
@@ -50,14 +63,18 @@ export function startNode(name: string, args: readonly string[], options: StartO
   });
   if (child.pid === undefined) throw new Error(`could not start ${name}`);
   let tail = '';
+  const keepTail = (chunk: string): void => {
+    tail = (tail + chunk).slice(-STDERR_TAIL_BYTES);
+  };
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
-    tail = (tail + chunk).slice(-STDERR_TAIL_BYTES);
+    keepTail(chunk);
     if (options.echoStderr === true) process.stderr.write(chunk);
   });
   // The runner never writes to a child's stdin; a broken pipe there is not an error of ours.
   child.stdin.on('error', () => undefined);
   const lines = createInterface({ input: child.stdout });
+  if (options.stdoutInTail === true) lines.on('line', (line) => keepTail(`${line}\n`));
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => {
       resolve(code ?? signal ?? 'unknown');

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { WebSocketServer } from 'ws';
+import { stopWithRunner } from './exit-with-runner.js';
 
 const { values } = parseArgs({
   options: {
@@ -46,10 +47,4 @@ function shutdown(): void {
   server.close(() => process.exit(0));
 }
 
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
-if (values['exit-with-stdin']) {
-  // The runner keeps our stdin open; if it dies, the pipe closes and we follow.
-  process.stdin.on('end', shutdown);
-  process.stdin.resume();
-}
+stopWithRunner(shutdown, values['exit-with-stdin']);

@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { decodeEvents, encodeEvents, WEBSOCKET_EVENTS_TYPE, type WebSocketEvent } from './websocket-events.js';
+import { stopWithRunner } from './exit-with-runner.js';
 
 const { values } = parseArgs({
   options: {
@@ -80,10 +81,4 @@ function shutdown(): void {
   server.close(() => process.exit(0));
 }
 
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
-if (values['exit-with-stdin']) {
-  // The runner keeps our stdin open; if it dies, the pipe closes and we follow.
-  process.stdin.on('end', shutdown);
-  process.stdin.resume();
-}
+stopWithRunner(shutdown, values['exit-with-stdin']);

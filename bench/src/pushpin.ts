@@ -5,15 +5,13 @@
  * `startPushpin()` plus `systemRssBytes()`. Everything it starts is stopped by pid and its temp dir
  * removed, also when the runner exits early.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
-import { freePorts, startNode, stopChild, waitForLine, type Child } from './child-processes.js';
+import { freePorts, startNode, startProcess, stopChild, waitForLine, type Child } from './child-processes.js';
 import { commandLine, processTree, sampleProcess } from './proc-stats.js';
 import { pushpinConf, pushpinRoutes } from './pushpin-config.js';
 import type { Role, RunningSystem, Scenario, StartSystemOptions, SystemProcess } from './scenarios.js';
@@ -21,7 +19,6 @@ import type { Role, RunningSystem, Scenario, StartSystemOptions, SystemProcess }
 const PUSHPIN_BINARY = 'pushpin';
 const echoBackendJs = fileURLToPath(new URL('./pushpin-echo-backend.js', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
-const STDERR_TAIL_BYTES = 4096;
 /** condure (the client listener) holds one descriptor per connection; the rest is headroom. */
 const DEFAULT_MAX_CONNECTIONS = 50_000;
 
@@ -90,31 +87,8 @@ function installExitHook(): void {
 function startRunner(configFile: string, cpus: string | undefined): Child {
   const pinned = cpus === undefined ? [] : ['taskset', '-c', cpus];
   const argv = ['--pdeathsig', 'TERM', ...pinned, PUSHPIN_BINARY, '--config', configFile];
-  const child = spawn('setpriv', argv, { stdio: ['pipe', 'pipe', 'pipe'] });
-  if (child.pid === undefined) throw new Error('could not start pushpin');
-  let tail = '';
-  const keepTail = (chunk: string): void => {
-    tail = (tail + chunk).slice(-STDERR_TAIL_BYTES);
-  };
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', keepTail);
-  child.stdin.on('error', () => undefined);
-  const lines = createInterface({ input: child.stdout });
-  // The runner logs to stdout; keep it for error messages too.
-  lines.on('line', (line) => keepTail(`${line}\n`));
-  const exited = new Promise<number | string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
-  });
-  return {
-    name: 'pushpin',
-    pid: child.pid,
-    process: child,
-    exited,
-    stderrTail: () => tail,
-    onLine: (listener) => {
-      lines.on('line', listener);
-    },
-  };
+  // The runner logs to stdout: keep it in the tail for error messages too.
+  return startProcess('pushpin', 'setpriv', argv, { stdoutInTail: true });
 }
 
 /** The last lines of each service log, for error messages. */

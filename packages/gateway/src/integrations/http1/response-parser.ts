@@ -54,6 +54,8 @@ export class ResponseParser {
   #keepAlive = true;
   #remaining = 0;
   #bodyChunks: Buffer[] = [];
+  /** The line `#takeLine` completed, or undefined while it waits for the rest. */
+  #line: string | undefined;
   #bodyBytes = 0;
 
   /**
@@ -233,16 +235,11 @@ export class ResponseParser {
     return offset + take;
   }
 
-  /** Reads a chunk-size line; its CRLF may straddle chunks. */
+  /** Reads a chunk-size line. */
   #readChunkLine(chunk: Buffer, offset: number): number {
-    const lf = chunk.indexOf(10, offset);
-    if (lf === -1) {
-      this.#appendLine(chunk.subarray(offset));
-      return chunk.length;
-    }
-    this.#appendLine(chunk.subarray(offset, lf + 1));
-    const line = this.#pending.toString('latin1');
-    this.#pending = EMPTY;
+    const end = this.#takeLine(chunk, offset);
+    const line = this.#line;
+    if (line === undefined) return end;
     if (!line.endsWith('\r\n')) throw new BackendHttpError('bad-response', 'the response has a malformed chunk-size line');
     const semicolon = line.indexOf(';');
     const sizeText = (semicolon === -1 ? line.slice(0, -2) : line.slice(0, semicolon)).trim();
@@ -250,12 +247,12 @@ export class ResponseParser {
     const size = parseInt(sizeText, 16);
     if (size === 0) {
       this.#state = State.Trailers;
-      return lf + 1;
+      return end;
     }
     this.#checkSize(this.#bodyBytes + size);
     this.#remaining = size;
     this.#state = State.ChunkData;
-    return lf + 1;
+    return end;
   }
 
   #readChunkData(chunk: Buffer, offset: number): number {
@@ -271,14 +268,9 @@ export class ResponseParser {
    * until the empty line that ends the response.
    */
   #readLineEnd(chunk: Buffer, offset: number): number {
-    const lf = chunk.indexOf(10, offset);
-    if (lf === -1) {
-      this.#appendLine(chunk.subarray(offset));
-      return chunk.length;
-    }
-    this.#appendLine(chunk.subarray(offset, lf + 1));
-    const line = this.#pending.toString('latin1');
-    this.#pending = EMPTY;
+    const end = this.#takeLine(chunk, offset);
+    const line = this.#line;
+    if (line === undefined) return end;
     if (this.#state === State.ChunkDataEnd) {
       if (line !== '\r\n') throw new BackendHttpError('bad-response', 'a chunk of the response is longer than its size');
       this.#state = State.ChunkLine;
@@ -287,6 +279,23 @@ export class ResponseParser {
     } else if (!line.endsWith('\r\n')) {
       throw new BackendHttpError('bad-response', 'the response has a malformed trailer line');
     }
+    return end;
+  }
+
+  /**
+   * Reads up to the next LF, which may be in a later chunk. Sets `#line` to the whole line (LF
+   * included) once it is complete, else to undefined; returns where reading stopped.
+   */
+  #takeLine(chunk: Buffer, offset: number): number {
+    const lf = chunk.indexOf(10, offset);
+    if (lf === -1) {
+      this.#appendLine(chunk.subarray(offset));
+      this.#line = undefined;
+      return chunk.length;
+    }
+    this.#appendLine(chunk.subarray(offset, lf + 1));
+    this.#line = this.#pending.toString('latin1');
+    this.#pending = EMPTY;
     return lf + 1;
   }
 
