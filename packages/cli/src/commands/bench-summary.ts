@@ -48,7 +48,7 @@ function describeRun(result: BenchResult): string {
     `${String(result.connections.requested)} connections`,
     `${String(result.payloadBytes)}-byte message`,
     `${String(result.warmupSeconds)} s warm-up`,
-    `${String(result.durationSeconds)} s measured`,
+    `${result.durationSeconds.toFixed(1)} s measured`,
   ].join(', ');
 }
 
