@@ -21,6 +21,8 @@ export interface BackendAddress {
   readonly hostHeader: string;
   /** TLS server name, for https. */
   readonly servername?: string;
+  /** Certificate authorities trusted for https instead of Node's defaults (tests, private CAs). */
+  readonly ca?: string | Buffer;
 }
 
 export interface Exchange {
@@ -78,7 +80,13 @@ export class BackendConnection {
     this.#host = address.hostHeader;
     const secure = address.protocol === 'https:';
     this.#socket = secure
-      ? connectTls({ host: address.host, port: address.port, servername: address.servername ?? address.host, ALPNProtocols: ['http/1.1'] })
+      ? connectTls({
+          host: address.host,
+          port: address.port,
+          servername: address.servername ?? address.host,
+          ALPNProtocols: ['http/1.1'],
+          ...(address.ca === undefined ? {} : { ca: address.ca }),
+        })
       : connectTcp({ host: address.host, port: address.port, noDelay: true });
     const socket = this.#socket;
     socket.setTimeout(CONNECT_TIMEOUT_MS);
