@@ -11,7 +11,7 @@ import { createServer as createNetServer, type AddressInfo, type Server, type So
 import { setTimeout as sleep } from 'node:timers/promises';
 import { drainingHeader, drainingStatus } from '@switchboard/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BackendPool, type BackendPoolOptions, type BackendRequest, type BackendResponse } from '../../src/integrations/http1/backend-pool.js';
+import { BackendPool, PIPELINE_JOIN_WINDOW_MS, type BackendPoolOptions, type BackendRequest, type BackendResponse } from '../../src/integrations/http1/backend-pool.js';
 import { unusedUrl } from '../helpers/backend.js';
 
 interface Closable {
@@ -197,6 +197,29 @@ describe('BackendPool', () => {
       // Requests made in one turn of the event loop go out in one write.
       expect(backend.connections[0]?.reads).toBe(1);
       expect(backendPool.size).toBe(1);
+    });
+
+    it('does not pipeline behind a request that has waited longer than the join window', async () => {
+      // The first request is answered only when told to: it stands for a slow backend operation.
+      let answerFirst: (() => void) | undefined;
+      const backend = await rawBackend((connection) => {
+        const heads = connection.requests();
+        if (paths(heads).includes('/slow') && answerFirst === undefined)
+          answerFirst = () => connection.socket.write(ok('slow'));
+        if (paths(heads).includes('/fast')) connection.socket.write(ok('fast'));
+      });
+      const backendPool = pool(backend.port, { pipelining: 4, maxConnections: 4 });
+      const slow = backendPool.request(get('/slow'), 5_000);
+      await vi.waitFor(() => {
+        expect(answerFirst).toBeDefined();
+      });
+      // Only the passing of time is tested here: the slow request is now older than the window.
+      await sleep(PIPELINE_JOIN_WINDOW_MS + 30);
+      const fast = await backendPool.request(get('/fast'), 2_000);
+      expect(text(fast)).toBe('fast');
+      expect(backend.connections).toHaveLength(2);
+      answerFirst?.();
+      expect(text(await slow)).toBe('slow');
     });
 
     it('never puts a second request on a busy connection without pipelining', async () => {

@@ -108,6 +108,12 @@ export class BackendConnection {
     return this.#ended;
   }
 
+  /** When the oldest request in flight was made (`Date.now()`), or undefined when none is. */
+  get oldestRequestAt(): number | undefined {
+    const oldest = this.#exchanges[0];
+    return oldest === undefined ? undefined : oldest.deadline - oldest.timeoutMs;
+  }
+
   /** True once the connection opened (it may have ended since). */
   get opened(): boolean {
     return this.#connected;

@@ -44,6 +44,12 @@ const HINT_MARGIN_MS = 1_000;
  * backlog and turns into SYN retries of 1, 3, 7 seconds. The rest wait for one of these.
  */
 const MAX_OPENING = 64;
+/**
+ * With pipelining, a request joins a busy connection only while the oldest request on it is younger
+ * than this: a slow answer then holds up only the requests that joined in its first few
+ * milliseconds, and later ones go to another connection.
+ */
+export const PIPELINE_JOIN_WINDOW_MS = 20;
 const MIN_SWEEP_MS = 5;
 const MAX_SWEEP_MS = 500;
 
@@ -204,19 +210,23 @@ export class BackendPool implements ConnectionOwner {
     }
   }
 
-  /** With pipelining: a busy connection with fewer than `pipelining` requests in flight. */
+  /**
+   * With pipelining: a busy connection with fewer than `pipelining` requests in flight, none of them
+   * waiting for longer than PIPELINE_JOIN_WINDOW_MS.
+   */
   #withRoom(): BackendConnection | undefined {
     const depth = this.#options.pipelining;
     if (depth <= 1) return undefined;
     const connections = this.#connections;
     const count = connections.length;
     const maxAge = this.#options.maxConnectionAgeMs;
-    const now = maxAge > 0 ? Date.now() : 0;
+    const now = Date.now();
     for (let i = 0; i < count; i += 1) {
       const index = (this.#cursor + i) % count;
       const connection = connections[index];
       if (connection === undefined || connection.retiring || connection.inFlight === 0) continue;
       if (connection.inFlight >= depth || (maxAge > 0 && now - connection.bornAt >= maxAge)) continue;
+      if (now - (connection.oldestRequestAt ?? now) > PIPELINE_JOIN_WINDOW_MS) continue;
       this.#cursor = index + 1;
       return connection;
     }
