@@ -3,6 +3,7 @@
  * The generator announces the start and end of its measured window (so the runner can sample
  * /proc at those instants) and finishes with one `result` line.
  */
+import { encodeJsonLine, jsonLineDecoder } from './json-lines.js';
 
 /** What a load generator measured during its window. Latencies are round trips in milliseconds. */
 export interface LoadResult {
@@ -50,22 +51,7 @@ export type LoadEvent =
   | { readonly type: 'result'; readonly result: LoadResult }
   | { readonly type: 'fatal'; readonly message: string };
 
-export function encodeLoadEvent(event: LoadEvent): string {
-  return `${JSON.stringify(event)}\n`;
-}
+export const encodeLoadEvent: (event: LoadEvent) => string = encodeJsonLine;
 
-const eventTypes = new Set(['connected', 'window-start', 'window-end', 'result', 'fatal']);
-
-/** Parses one stdout line of a generator; anything that is not one of our events gives `null`. */
-export function decodeLoadEvent(line: string): LoadEvent | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(line);
-  } catch {
-    return null;
-  }
-  if (typeof parsed !== 'object' || parsed === null || !('type' in parsed)) return null;
-  const { type } = parsed;
-  if (typeof type !== 'string' || !eventTypes.has(type)) return null;
-  return parsed as LoadEvent;
-}
+/** Parses one stdout line of the load process; anything that is not one of our events gives `null`. */
+export const decodeLoadEvent = jsonLineDecoder<LoadEvent>(['connected', 'window-start', 'window-end', 'result', 'fatal']);

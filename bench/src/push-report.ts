@@ -3,6 +3,7 @@
  * stdout line, like load-report.ts for the echo generator. The load process announces its measured
  * window (so the runner samples /proc at those instants) and ends with one `result` line.
  */
+import { encodeJsonLine, jsonLineDecoder } from './json-lines.js';
 
 /** What the push load process measured. Latencies are the HTTP answer times in milliseconds. */
 export interface PushLoadResult {
@@ -42,22 +43,7 @@ export type PushLoadEvent =
   | { readonly type: 'result'; readonly result: PushLoadResult }
   | { readonly type: 'fatal'; readonly message: string };
 
-export function encodePushLoadEvent(event: PushLoadEvent): string {
-  return `${JSON.stringify(event)}\n`;
-}
-
-const eventTypes = new Set(['window-start', 'window-end', 'result', 'fatal']);
+export const encodePushLoadEvent: (event: PushLoadEvent) => string = encodeJsonLine;
 
 /** Parses one stdout line of the load process; anything that is not one of our events gives `null`. */
-export function decodePushLoadEvent(line: string): PushLoadEvent | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(line);
-  } catch {
-    return null;
-  }
-  if (typeof parsed !== 'object' || parsed === null || !('type' in parsed)) return null;
-  const { type } = parsed;
-  if (typeof type !== 'string' || !eventTypes.has(type)) return null;
-  return parsed as PushLoadEvent;
-}
+export const decodePushLoadEvent = jsonLineDecoder<PushLoadEvent>(['window-start', 'window-end', 'result', 'fatal']);

@@ -7,8 +7,6 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { AccessLogConfig } from '../config/access-log.js';
-import { newId } from '../connections/ids.js';
-import type { PendingConnection } from '../events/connect.js';
 import {
   contextVariable,
   type ApiIdentity,
@@ -83,20 +81,4 @@ export function resolveVariable(name: string, record: AccessLogRecord, api: ApiI
     default:
       return contextVariable(name, record.event, api);
   }
-}
-
-/** The CONNECT event of a pending connection, for the access log line of its `$connect`. */
-export function connectEvent(pending: PendingConnection, managementUrl: string): IntegrationEvent {
-  return {
-    eventType: 'CONNECT',
-    routeKey: '$connect',
-    connectionId: pending.id,
-    stage: pending.stage,
-    connectedAt: pending.connectedAt,
-    handshake: pending.handshake,
-    requestId: (pending.requestId ??= newId()),
-    requestTimeEpoch: pending.connectedAt,
-    managementUrl,
-    authorizer: pending.authorizer,
-  };
 }

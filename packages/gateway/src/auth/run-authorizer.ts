@@ -3,11 +3,9 @@
  * its outcome into what the upgrade answers (401, 403, 500 with AWS's bodies), or records the
  * authorizer context on the pending connection (it becomes `Connection.authorizer`).
  */
-import { newId } from '../connections/ids.js';
 import type { ConnectOutcome, PendingConnection } from '../events/connect.js';
+import { connectEvent } from '../events/connect-event.js';
 import type { GatewayContext } from '../events/gateway-context.js';
-import type { IntegrationEvent } from '../integrations/integration-event.js';
-import { CONNECT } from '../routing/router.js';
 import type { AuthorizeOutcome, ConnectAuthorizer } from './connect-authorizer.js';
 
 const BODIES: Readonly<Record<401 | 403 | 500, Buffer>> = {
@@ -26,17 +24,7 @@ export async function runAuthorizer(
   authorizer: ConnectAuthorizer,
   pending: PendingConnection,
 ): Promise<AuthorizerStep> {
-  const event: IntegrationEvent = {
-    eventType: 'CONNECT',
-    routeKey: CONNECT,
-    connectionId: pending.id,
-    stage: pending.stage,
-    connectedAt: pending.connectedAt,
-    handshake: pending.handshake,
-    requestId: (pending.requestId ??= newId()),
-    requestTimeEpoch: pending.connectedAt,
-    managementUrl: ctx.managementUrl(pending.stage),
-  };
+  const event = connectEvent(pending, ctx.managementUrl(pending.stage));
   let outcome: AuthorizeOutcome;
   try {
     outcome = await authorizer.authorize(event);

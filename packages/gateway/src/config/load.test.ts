@@ -135,16 +135,18 @@ describe('parseConfig', () => {
         parseConfig({
           limits: { maxFrameBytes: -1 },
           admin: { publicUrl: 'ftp://x' },
-          api: { stages: ['a b'] },
+          api: { stages: ['a b'], apiId: 'my api\r\nx-evil: 1' },
         }),
       ),
     );
     expect(issues.map((issue) => issue.path)).toEqual([
       'admin.publicUrl',
+      'api.apiId',
       'api.stages[0]',
       'limits.maxFrameBytes',
     ]);
-    expect(issues[2]?.message).toMatch(/^Too small/);
+    expect(issues[1]?.message).toContain('sent in HTTP headers');
+    expect(issues[3]?.message).toMatch(/^Too small/);
   });
 
   it('reports a missing required field of a map item', () => {

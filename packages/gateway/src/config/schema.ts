@@ -133,7 +133,7 @@ export const configSchema = z
       .describe('Admin listener: management API, /healthz and /readyz.'),
     api: z
       .strictObject({
-        apiId: z.string().min(1).default('switchboard').describe('API id, sent as `x-amzn-apigateway-api-id` and in the AWS User-Agent.'),
+        apiId: z.string().regex(/^[\x21-\x7e]+$/, 'must be visible ASCII without spaces: it is sent in HTTP headers').default('switchboard').describe('API id, sent as `x-amzn-apigateway-api-id` and in the AWS User-Agent.'),
         region: z.string().min(1).default('us-east-1').describe('Region reported in events.'),
         domainName: z.string().min(1).default('localhost').describe('Domain name reported in events and `$context.domainName`.'),
         routeSelectionExpression: z

@@ -9,10 +9,10 @@ import { runAuthorizer } from '../auth/run-authorizer.js';
 import { groupHeaders } from '@switchboard/protocol';
 import { parseGroupHeader } from '../cluster/group-index.js';
 import type { HandshakeInfo } from '../connections/connection.js';
-import { newId } from '../connections/ids.js';
 import { GatewayError } from '../errors.js';
 import { CONNECT } from '../routing/router.js';
 import { channels } from '../diagnostics.js';
+import { connectEvent } from './connect-event.js';
 import type { GatewayContext } from './gateway-context.js';
 
 export interface PendingConnection {
@@ -44,24 +44,9 @@ export async function runConnect(ctx: GatewayContext, pending: PendingConnection
   }
   const route = ctx.router.connectRoute;
   if (route === undefined) return { accepted: true, protocol: authorizerProtocol, calledBackend: false };
-  const requestId = (pending.requestId ??= newId());
   const started = performance.now();
   try {
-    const response = await route.integration.invoke(
-      {
-        eventType: 'CONNECT',
-        routeKey: CONNECT,
-        connectionId: pending.id,
-        stage: pending.stage,
-        connectedAt: pending.connectedAt,
-        handshake: pending.handshake,
-        requestId,
-        requestTimeEpoch: pending.connectedAt,
-        managementUrl: ctx.managementUrl(pending.stage),
-        authorizer: pending.authorizer,
-      },
-      true,
-    );
+    const response = await route.integration.invoke(connectEvent(pending, ctx.managementUrl(pending.stage)), true);
     if (channels.integrationResponse.hasSubscribers) {
       channels.integrationResponse.publish({ routeKey: CONNECT, stage: pending.stage, status: response.status, latencyMs: performance.now() - started });
     }

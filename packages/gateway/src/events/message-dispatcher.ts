@@ -125,22 +125,7 @@ export class MessageDispatcher {
       return;
     }
     const started = performance.now();
-    const event: IntegrationEvent = {
-      eventType: 'MESSAGE',
-      routeKey: selection.routeKey,
-      connectionId: connection.id,
-      stage: connection.stage,
-      connectedAt: connection.connectedAt,
-      handshake: connection.handshake,
-      requestId,
-      messageId: newId(),
-      requestTimeEpoch: Date.now(),
-      body: data,
-      binary,
-      parsedBody: selection.body,
-      managementUrl: ctx.managementUrl(connection.stage),
-      authorizer: connection.authorizer,
-    };
+    const event = messageEvent(ctx, connection, selection.routeKey, requestId, data, binary, selection.body);
     try {
       const response = await route.integration.invoke(event, route.twoWay);
       if (ctx.accessLog !== undefined) ctx.accessLog.write({ event, status: 200, integrationStatus: response.status, integrationLatency: performance.now() - started });
@@ -192,8 +177,19 @@ export class MessageDispatcher {
   }
 }
 
-/** A MESSAGE event for the access log of a message that never reached an integration. */
-function messageEvent(ctx: GatewayContext, connection: Connection, routeKey: string, requestId: string): IntegrationEvent {
+/**
+ * The MESSAGE event of a client message: with its frame when it goes to an integration, without one
+ * for the access log of a message that never reached an integration.
+ */
+function messageEvent(
+  ctx: GatewayContext,
+  connection: Connection,
+  routeKey: string,
+  requestId: string,
+  body?: Buffer,
+  binary?: boolean,
+  parsedBody?: unknown,
+): IntegrationEvent {
   return {
     eventType: 'MESSAGE',
     routeKey,
@@ -204,6 +200,9 @@ function messageEvent(ctx: GatewayContext, connection: Connection, routeKey: str
     requestId,
     messageId: newId(),
     requestTimeEpoch: Date.now(),
+    body,
+    binary,
+    parsedBody,
     managementUrl: ctx.managementUrl(connection.stage),
     authorizer: connection.authorizer,
   };

@@ -40,8 +40,6 @@ const GATEWAY_SET = new Set<string>([awsHeaders.apiId, ...Object.values(contextH
 const EMPTY = Buffer.alloc(0);
 const TEXT_CONTENT_TYPE = 'content-type: text/plain; charset=utf-8\r\n';
 const BINARY_CONTENT_TYPE = 'content-type: application/octet-stream\r\n';
-/** What a value written without a check may hold: visible ASCII and spaces. */
-const PLAIN_VALUE = /^[\x20-\x7e]*$/;
 
 export interface HttpProxyOptions {
   readonly api: ApiIdentity;
@@ -83,9 +81,6 @@ export class HttpProxyIntegration implements Integration {
     });
     this.#parameters = compileRequestParameters(config.requestParameters);
     this.#hasPathParameters = this.#parameters.some((p) => p.target === 'path');
-    for (const value of [options.api.apiId, options.api.clientProto]) {
-      if (!PLAIN_VALUE.test(value)) throw new GatewayError('SWB_ERR_CONFIG_INVALID', `API setting ${JSON.stringify(value)} cannot be sent in an HTTP header`);
-    }
   }
 
   async invoke(event: IntegrationEvent, wantBody: boolean): Promise<IntegrationResponse> {

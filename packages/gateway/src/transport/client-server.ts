@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { connectEvent } from '../access-log/access-log.js';
+import { connectEvent } from '../events/connect-event.js';
 import { channels } from '../diagnostics.js';
 import { newId } from '../connections/ids.js';
 import type { Connection } from '../connections/connection.js';

@@ -27,7 +27,7 @@ import type {
   SessionPage,
   SessionStore,
 } from '../session-store.js';
-import { checkId, checkLimit, checkOpen, checkTtl, encodeData, expiryOf } from '../validate.js';
+import { checkId, checkLimit, checkOpen, checkTtl, checkedPatch, encodeData, expiryOf } from '../validate.js';
 
 export interface DynamoDbSessionStoreOptions {
   /** Table name. */
@@ -158,9 +158,7 @@ export class DynamoDbSessionStore implements SessionStore {
     patch: Partial<T>,
     ttlSeconds?: number,
   ): Promise<Session<T> | undefined> {
-    checkId(id);
-    if (ttlSeconds !== undefined) checkTtl(ttlSeconds);
-    const patchData = JSON.parse(encodeData(patch)) as object;
+    const patchData = checkedPatch(id, patch, ttlSeconds);
     return this.#compareAndSet<T>('update', id, (data) => ({ ...data, ...patchData }), ttlSeconds);
   }
 

@@ -14,7 +14,7 @@ import type {
   SessionPage,
   SessionStore,
 } from '../session-store.js';
-import { checkId, checkLimit, checkOpen, checkTtl, encodeData, expiryOf } from '../validate.js';
+import { checkId, checkLimit, checkOpen, checkTtl, checkedPatch, encodeData, expiryOf } from '../validate.js';
 
 export interface SqliteSessionStoreOptions {
   /** Database file; created with its table when missing. `:memory:` keeps it in this process. */
@@ -136,9 +136,7 @@ export class SqliteSessionStore implements SessionStore {
     patch: Partial<T>,
     ttlSeconds?: number,
   ): Promise<Session<T> | undefined> {
-    checkId(id);
-    if (ttlSeconds !== undefined) checkTtl(ttlSeconds);
-    const patchData = JSON.parse(encodeData(patch)) as object;
+    const patchData = checkedPatch(id, patch, ttlSeconds);
     return this.#run('update', () =>
       this.#db
         .transaction((): Session<T> | undefined => {

@@ -75,16 +75,18 @@ export class UpstreamSet {
    * short backoff) until `timeoutMs` runs out. A request that may have been processed is never resent.
    */
   async request(request: UpstreamRequest, timeoutMs: number): Promise<BackendResponse> {
-    const deadline = Date.now() + timeoutMs;
+    const startedAt = Date.now();
+    const deadline = startedAt + timeoutMs;
     // Retries stop at the retry budget, when one is set, or else at the integration timeout.
     const budget = this.#settings.retry.budgetMs;
-    const retryDeadline = budget > 0 && budget < timeoutMs ? Date.now() + budget : deadline;
+    const retryDeadline = budget > 0 && budget < timeoutMs ? startedAt + budget : deadline;
     // Shared and empty until a first failure, so the common path allocates no set.
     let tried: Set<Upstream> = NONE_TRIED;
     let backoff = this.#settings.retry.backoffMs;
     for (let attempt = 1; ; attempt += 1) {
       const upstream = this.#pick(tried);
-      const remaining = deadline - Date.now();
+      // The first attempt has the whole timeout; a retry what is left of it.
+      const remaining = attempt === 1 ? timeoutMs : deadline - Date.now();
       let reason: UndeliveredReason | undefined;
       let failure: unknown;
       try {
