@@ -67,7 +67,7 @@ const BAR_RED = '#d62728';
 const BASELINE_COLOR = '#333333';
 
 /** Known scenarios first, in this order; any other name after them, sorted. */
-const scenarioOrder = ['direct', 'gateway', 'gateway-split', 'gateway-split-pipelined', 'pushpin'];
+const scenarioOrder = ['direct', 'gateway', 'gateway-split', 'gateway-split-pipelined', 'gateway-split-batched', 'pushpin'];
 
 interface ScenarioLook {
   /** In legends. */
@@ -107,6 +107,13 @@ const scenarioLooks: Readonly<Record<string, ScenarioLook>> = {
     detail: 'split, upstream.pipelining',
     dark: '#e377c2',
     light: '#f7b6d2',
+  },
+  'gateway-split-batched': {
+    label: 'Switchboard split, events batched (AWS_PROXY batchSize)',
+    name: 'Switchboard batched',
+    detail: 'split, AWS_PROXY batchSize',
+    dark: '#9467bd',
+    light: '#c5b0d5',
   },
   pushpin: {
     label: 'Pushpin (peer)',

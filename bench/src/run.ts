@@ -50,7 +50,7 @@ A part that fails is recorded as { error } and the next part runs; the exit code
   --quick             smoke run: every part short (noted "quick" below)
 
 echo (and the common settings, shared with push):
-  --scenarios LIST    direct,gateway,gateway-split,gateway-split-pipelined,pushpin
+  --scenarios LIST    direct,gateway,gateway-split,gateway-split-pipelined,gateway-split-batched,pushpin
                       (default: all; pushpin only when installed)
   --connections LIST  connection counts (default 1,100,1000; quick 1,100)
   --reps N            repetitions of each scenario (and push level) (default 3; quick 1)

@@ -49,6 +49,7 @@ export const scenarioNames = [
   'gateway',
   'gateway-split',
   'gateway-split-pipelined',
+  'gateway-split-batched',
   'pushpin',
 ] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
@@ -184,13 +185,27 @@ function benchEnv(): NodeJS.ProcessEnv {
   };
 }
 
+/** How the split scenarios' message integration reaches the backend. */
+type SplitVariant = 'plain' | 'pipelined' | 'batched';
+
+/** The message integration of each split variant (the sample backend's endpoints). */
+function messageIntegration(backend: string, variant: SplitVariant): string {
+  switch (variant) {
+    case 'plain':
+      return `{ uri: ${backend}/message }`;
+    case 'pipelined':
+      return `{ uri: ${backend}/message, upstream: { pipelining: ${BENCH_PIPELINING} } }`;
+    case 'batched':
+      return `{ type: AWS_PROXY, uri: ${backend}/events, batchSize: ${BENCH_BATCH_SIZE} }`;
+  }
+}
+
 /**
- * The gateway's YAML for the split scenarios: loopback only, the sample backend's routes; with
- * `pipelining` above 1, the message integration pipelines requests to the backend.
+ * The gateway's YAML for the split scenarios: loopback only, the sample backend's routes, with the
+ * message integration of the variant.
  */
-function splitConfig(port: number, adminPort: number, backendPort: number, pipelining: number): string {
+function splitConfig(port: number, adminPort: number, backendPort: number, variant: SplitVariant): string {
   const backend = `http://127.0.0.1:${backendPort}`;
-  const upstream = pipelining > 1 ? `, upstream: { pipelining: ${pipelining} }` : '';
   return [
     '# Written by bench/src/scenarios.ts for the gateway-split scenarios; removed when it stops.',
     `listen: { host: 127.0.0.1, port: ${port} }`,
@@ -203,7 +218,7 @@ function splitConfig(port: number, adminPort: number, backendPort: number, pipel
     'integrations:',
     `  connect: { uri: ${backend}/connect }`,
     `  disconnect: { uri: ${backend}/disconnect }`,
-    `  message: { uri: ${backend}/message${upstream} }`,
+    `  message: ${messageIntegration(backend, variant)}`,
     '',
   ].join('\n');
 }
@@ -211,20 +226,30 @@ function splitConfig(port: number, adminPort: number, backendPort: number, pipel
 /** Requests in flight per backend connection in the `gateway-split-pipelined` scenario. */
 export const BENCH_PIPELINING = 8;
 
+/** Most events per backend request in the `gateway-split-batched` scenario. */
+export const BENCH_BATCH_SIZE = 64;
+
+const SPLIT_DETAIL: Record<SplitVariant, string> = {
+  plain: '',
+  pipelined: `; upstream.pipelining: ${BENCH_PIPELINING} on the message integration`,
+  batched: `; the message integration is AWS_PROXY to the backend's /events with batchSize: ${BENCH_BATCH_SIZE}`,
+};
+
 /**
  * The same offload path as `gateway`, with the gateway and the sample backend in two processes
  * (`switchboard gateway` and `switchboard backend`), so the gateway's own CPU can be told apart.
  * `gateway-split` runs the defaults; `gateway-split-pipelined` sets `upstream.pipelining` on the
- * message integration (docs/backends.md), a tuning for fast, uniform backends.
+ * message integration (docs/backends.md), a tuning for fast, uniform backends;
+ * `gateway-split-batched` sends messages as batches of Lambda events (docs/lambda.md).
  */
-function gatewaySplitScenario(cliMain: string, pipelining: number): Scenario {
+function gatewaySplitScenario(cliMain: string, variant: SplitVariant): Scenario {
   return {
-    name: pipelining > 1 ? 'gateway-split-pipelined' : 'gateway-split',
+    name: variant === 'plain' ? 'gateway-split' : `gateway-split-${variant}`,
     kind: 'offload',
     description:
       '`switchboard backend` + `switchboard gateway --config` (same routes as `up`) as two processes, ' +
       'so gateway and backend CPU are measured apart; SWITCHBOARD_LOG_LEVEL=warn' +
-      (pipelining > 1 ? `; upstream.pipelining: ${pipelining} on the message integration` : ''),
+      SPLIT_DETAIL[variant],
     async start(options = {}) {
       if (!existsSync(cliMain)) {
         throw new Error(`${cliMain} does not exist: build the CLI first (npx tsc -b)`);
@@ -233,7 +258,7 @@ function gatewaySplitScenario(cliMain: string, pipelining: number): Scenario {
       const env = benchEnv();
       const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
       const configFile = join(dir, 'switchboard.yml');
-      writeFileSync(configFile, splitConfig(port, adminPort, backendPort, pipelining));
+      writeFileSync(configFile, splitConfig(port, adminPort, backendPort, variant));
       const backend = startNode(
         'switchboard backend',
         [cliMain, 'backend', '--port', String(backendPort), '--host', '127.0.0.1'],
@@ -277,15 +302,16 @@ export function createScenarios(options: ScenarioOptions = {}): Readonly<Record<
   return {
     direct,
     gateway: gatewayScenario(cliMain),
-    'gateway-split': gatewaySplitScenario(cliMain, 1),
-    'gateway-split-pipelined': gatewaySplitScenario(cliMain, BENCH_PIPELINING),
+    'gateway-split': gatewaySplitScenario(cliMain, 'plain'),
+    'gateway-split-pipelined': gatewaySplitScenario(cliMain, 'pipelined'),
+    'gateway-split-batched': gatewaySplitScenario(cliMain, 'batched'),
     pushpin: pushpinScenario,
   };
 }
 
 /** The scenarios a run measures unless told otherwise: Switchboard's, and Pushpin when it is installed. */
 export function defaultScenarioNames(): ScenarioName[] {
-  const names: ScenarioName[] = ['direct', 'gateway', 'gateway-split', 'gateway-split-pipelined'];
+  const names: ScenarioName[] = ['direct', 'gateway', 'gateway-split', 'gateway-split-pipelined', 'gateway-split-batched'];
   if (pushpinInstalled()) names.push('pushpin');
   return names;
 }

@@ -11,6 +11,7 @@ import { handleDisconnect } from './disconnect.js';
 import { drainingReply } from './draining.js';
 import { handleHealthz, handleReadyz } from './health.js';
 import { InFlightRequests } from './in-flight.js';
+import { handleLambdaEvents, MAX_BATCH_BODY_BYTES } from './lambda-events.js';
 import { handleLater } from './later.js';
 import { createConsoleLogger, type Logger } from './logger.js';
 import { ManagementClients, type ManagementCredentials } from './management-clients.js';
@@ -143,6 +144,21 @@ export function buildSampleBackend(options: SampleBackendOptions = {}): SampleBa
         handle: (event) => handleLater(event, { scheduler, clients, logger }),
       },
     ],
+    [
+      '/events',
+      {
+        methods: ['POST'],
+        readBody: true,
+        maxBodyBytes: MAX_BATCH_BODY_BYTES,
+        refusedWhileDraining: true,
+        handle: (event) =>
+          handleLambdaEvents(event.body, {
+            connect: (connect) => handleConnect(connect, logger),
+            message: (message) => handleMessage(message, sessions, logger),
+            disconnect: (disconnect) => handleDisconnect(disconnect, sessions, logger),
+          }),
+      },
+    ],
     ['/healthz', { methods: ['GET', 'HEAD'], readBody: false, handle: () => handleHealthz() }],
     ['/readyz', { methods: ['GET', 'HEAD'], readBody: false, handle: () => handleReadyz(draining) }],
   ]);
@@ -160,15 +176,16 @@ export function buildSampleBackend(options: SampleBackendOptions = {}): SampleBa
       case 'found': {
         if (draining && lookup.endpoint.refusedWhileDraining === true) return drainingReply();
         let body = EMPTY;
+        const limit = lookup.endpoint.maxBodyBytes ?? MAX_BODY_BYTES;
         if (lookup.endpoint.readBody) {
           let read: Buffer | undefined;
           try {
-            read = await readBody(req, MAX_BODY_BYTES);
+            read = await readBody(req, limit);
           } catch (error) {
             logger.debug({ path, err: error }, 'client left before sending its body');
             return undefined;
           }
-          if (read === undefined) return errorReply(413, `request body over ${MAX_BODY_BYTES} bytes`);
+          if (read === undefined) return errorReply(413, `request body over ${limit} bytes`);
           body = read;
         }
         const event: BackendEvent = { method, path, query, headers: req.headers, body };

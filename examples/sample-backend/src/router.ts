@@ -9,6 +9,8 @@ export interface Endpoint {
   methods: readonly string[];
   /** Read the body (bounded) before calling `handle`; otherwise `event.body` is empty. */
   readBody: boolean;
+  /** Largest body read; a larger one gets 413. @default MAX_BODY_BYTES (256 KB) */
+  maxBodyBytes?: number;
   handle: (event: BackendEvent) => Reply | Promise<Reply>;
   /** While draining, answer the drain 503 instead (event endpoints; not health checks). */
   refusedWhileDraining?: boolean;

@@ -8,3 +8,4 @@ export * from './context-headers.js';
 export * from './backend-draining.js';
 export * from './management-api.js';
 export * from './groups.js';
+export * from './event-batches.js';

@@ -94,9 +94,17 @@ export const integrationSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe('Send the `x-switchboard-*` context headers (connection id, route key, management URL, …).'),
+  batchSize: z
+    .int()
+    .min(1)
+    .max(1_000)
+    .default(1)
+    .describe('AWS_PROXY with `uri` only: up to this many events that arrive in the same event-loop turn are POSTed together as a JSON array, answered by a JSON array of results in the same order (docs/lambda.md "Event batches"). 1 sends one event per request, as API Gateway does.'),
   ...integrationTemplateFields,
 }).superRefine((integration, ctx) => {
   const needsUri = integration.type === 'HTTP_PROXY' || integration.type === 'HTTP' || (integration.type === 'AWS_PROXY' && integration.function === undefined);
+  if (integration.batchSize > 1 && (integration.type !== 'AWS_PROXY' || integration.function !== undefined))
+    ctx.addIssue({ code: 'custom', path: ['batchSize'], message: 'batchSize above 1 needs an AWS_PROXY integration with uri: only a Lambda-style HTTP backend answers a batch with an array of results' });
   if (needsUri && integration.uri === undefined) ctx.addIssue({ code: 'custom', path: ['uri'], message: `Invalid input: expected string, received undefined (a ${integration.type} integration needs uri${integration.type === 'AWS_PROXY' ? ' or function' : ''})` });
 });
 

@@ -4,12 +4,14 @@
  * body of a POST. The `{statusCode, headers, body}` result becomes the integration response.
  * @see docs/lambda.md
  */
+import { eventBatchHeader } from '@switchboard/protocol';
 import { newTraceId } from '../connections/ids.js';
 import { GatewayError } from '../errors.js';
 import type { LambdaFunctionSpec } from '../lambda/lambda-function.js';
 import type { LambdaRunner } from '../lambda/lambda-runner.js';
-import { awsProxyEvent } from './aws-proxy-event.js';
+import { awsProxyEvent, awsProxyEventJson } from './aws-proxy-event.js';
 import { classifyBackendError } from './backend-errors.js';
+import { EventBatcher } from './event-batcher.js';
 import type { ApiIdentity, Integration, IntegrationEvent, IntegrationResponse } from './integration-event.js';
 import type { UpstreamSet } from './upstreams/upstream-set.js';
 
@@ -24,23 +26,43 @@ export interface AwsProxyOptions {
   readonly timeoutMs: number;
   /** Largest response (and result `body`) accepted. */
   readonly maxResponseBytes: number;
+  /**
+   * HTTP targets: up to this many events of one event-loop turn go in one request (event-batcher.ts).
+   * @default 1, one event per request
+   */
+  readonly batchSize?: number;
 }
 
+type HttpTarget = Extract<AwsProxyTarget, { kind: 'http' }> & { readonly path: string };
+
+const JSON_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'application/json' };
+
 export class AwsProxyIntegration implements Integration {
-  readonly #target: AwsProxyTarget;
+  readonly #target: Extract<AwsProxyTarget, { kind: 'function' }> | HttpTarget;
   readonly #options: AwsProxyOptions;
+  readonly #batcher: EventBatcher | undefined;
 
   constructor(target: AwsProxyTarget, options: AwsProxyOptions) {
-    this.#target = target;
+    if (target.kind === 'http') {
+      const url = new URL(target.uri);
+      const http: HttpTarget = { ...target, path: url.pathname + url.search };
+      this.#target = http;
+      const batchSize = options.batchSize ?? 1;
+      if (batchSize > 1)
+        this.#batcher = new EventBatcher((body, count) => this.#postBatch(http, body, count), batchSize);
+    } else this.#target = target;
     this.#options = options;
   }
 
   async invoke(event: IntegrationEvent): Promise<IntegrationResponse> {
-    const lambdaEvent = awsProxyEvent(event, this.#options.api, newTraceId(event.requestTimeEpoch));
+    // Only a CONNECT event carries a trace id (its X-Amzn-Trace-Id header).
+    const traceId = event.eventType === 'CONNECT' ? newTraceId(event.requestTimeEpoch) : '';
     const result =
       this.#target.kind === 'function'
-        ? await this.#invokeFunction(this.#target, lambdaEvent)
-        : await this.#post(this.#target, lambdaEvent);
+        ? await this.#invokeFunction(this.#target, awsProxyEvent(event, this.#options.api, traceId))
+        : this.#batcher === undefined
+          ? await this.#post(this.#target, awsProxyEventJson(event, this.#options.api, traceId))
+          : await this.#batcher.add(awsProxyEventJson(event, this.#options.api, traceId));
     const response = proxyResponse(result, this.#describe());
     if (response.body.length > this.#options.maxResponseBytes)
       throw new GatewayError(
@@ -84,25 +106,38 @@ export class AwsProxyIntegration implements Integration {
     }
   }
 
-  async #post(target: Extract<AwsProxyTarget, { kind: 'http' }>, lambdaEvent: unknown): Promise<unknown> {
-    const url = new URL(target.uri);
-    const body = JSON.stringify(lambdaEvent);
+  /** One event, alone in its request, as API Gateway sends it. */
+  #post(target: HttpTarget, eventJson: string): Promise<unknown> {
+    return this.#postJson(target, eventJson, 1, this.#options.maxResponseBytes);
+  }
+
+  /** One batch: a JSON array of `count` events, answered by an array of as many results. */
+  async #postBatch(target: HttpTarget, body: string, count: number): Promise<readonly unknown[]> {
+    const results = await this.#postJson(target, body, count, this.#options.maxResponseBytes * count);
+    if (!Array.isArray(results) || results.length !== count)
+      throw new GatewayError(
+        'SWB_ERR_BACKEND_BAD_RESPONSE',
+        `endpoint ${target.uri} answered a batch of ${count} events with ${Array.isArray(results) ? `${results.length} results` : 'something that is not an array'}: a batch is answered by a JSON array of one result per event, in order`,
+      );
+    return results as readonly unknown[];
+  }
+
+  async #postJson(target: HttpTarget, body: string, count: number, maxBytes: number): Promise<unknown> {
     try {
       const response = await target.upstreams.request(
         {
           method: 'POST',
-          path: url.pathname + url.search,
-          headers: { 'content-type': 'application/json' },
+          path: target.path,
+          headers: count === 1 && this.#batcher === undefined ? JSON_HEADERS : { ...JSON_HEADERS, [eventBatchHeader]: String(count) },
           body: Buffer.from(body),
-          maxBodyBytes: this.#options.maxResponseBytes,
+          maxBodyBytes: maxBytes,
         },
         this.#options.timeoutMs,
       );
-      const text = response.body.toString();
-      if (Buffer.byteLength(text) > this.#options.maxResponseBytes)
+      if (response.body.length > maxBytes)
         throw new GatewayError(
           'SWB_ERR_BACKEND_BAD_RESPONSE',
-          `endpoint ${target.uri} answered with more than ${this.#options.maxResponseBytes} bytes`,
+          `endpoint ${target.uri} answered with more than ${maxBytes} bytes`,
         );
       if (response.statusCode < 200 || response.statusCode >= 300) {
         throw new GatewayError(
@@ -110,6 +145,7 @@ export class AwsProxyIntegration implements Integration {
           `endpoint ${target.uri} answered ${response.statusCode}: an AWS_PROXY endpoint reports failures in the result, as a function does`,
         );
       }
+      const text = response.body.toString();
       if (text.trim() === '') return null;
       try {
         return JSON.parse(text) as unknown;

@@ -61,8 +61,21 @@ export interface Integration {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const two = (n: number) => (n < 10 ? `0${n}` : String(n));
 
+/** The last second `clfTime` formatted, and its text: events of the same second share it. */
+let clfSecond = Number.NaN;
+let clfText = '';
+
 /** CLF time as AWS writes `requestTime`: `dd/MMM/yyyy:HH:mm:ss +0000`. */
 export function clfTime(epochMs: number): string {
+  const second = Math.floor(epochMs / 1000);
+  if (second !== clfSecond) {
+    clfText = formatClfTime(epochMs);
+    clfSecond = second;
+  }
+  return clfText;
+}
+
+function formatClfTime(epochMs: number): string {
   const d = new Date(epochMs);
   return `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()] ?? ''}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
 }

@@ -79,6 +79,7 @@ export class IntegrationFactory {
           api,
           timeoutMs: integration.timeoutMs,
           maxResponseBytes: config.limits.maxResponseBytes,
+          batchSize: integration.batchSize,
         };
         if (integration.function === undefined)
           return new AwsProxyIntegration(

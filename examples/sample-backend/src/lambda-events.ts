@@ -1,0 +1,111 @@
+/**
+ * `POST /events`: the same connect, message and disconnect handlers, for Lambda-style AWS_PROXY
+ * integrations. The body is one Lambda proxy event, or, from an integration with `batchSize` above 1,
+ * a JSON array of them (`x-switchboard-batch-size` says how many). The answer is one Lambda proxy
+ * result per event (`{statusCode, headers, body, isBase64Encoded}`), an array for an array. The
+ * `later` route is not served here: its push needs the management URL, which only the HTTP_PROXY
+ * context headers carry (`POST /later`).
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { contextHeaders } from '@switchboard/protocol';
+import type { BackendEvent } from './backend-event.js';
+import { errorReply, jsonReply, type Reply } from './reply.js';
+
+/**
+ * Largest `POST /events` body: a gateway stops growing a batch at 1 MiB of JSON, and one event
+ * alone may carry a 128 KB message in base64.
+ */
+export const MAX_BATCH_BODY_BYTES = 2 * 1024 * 1024;
+
+/** The handlers an event is passed to, by its `requestContext.eventType`. */
+export interface EventHandlers {
+  connect(event: BackendEvent): Reply | Promise<Reply>;
+  message(event: BackendEvent): Reply | Promise<Reply>;
+  disconnect(event: BackendEvent): Reply | Promise<Reply>;
+}
+
+/** A Lambda proxy result, as API Gateway reads it from an AWS_PROXY integration. */
+export interface LambdaResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body: string;
+  isBase64Encoded: boolean;
+}
+
+/** The HTTP answer to a `POST /events` body: one result, an array of results, or 400 for a bad body. */
+export async function handleLambdaEvents(body: Buffer, handlers: EventHandlers): Promise<Reply> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString());
+  } catch {
+    return errorReply(400, 'the body is not JSON: expected a Lambda proxy event or an array of them');
+  }
+  if (Array.isArray(parsed)) {
+    const results = await Promise.all(parsed.map((event) => handleLambdaEvent(event, handlers)));
+    return jsonReply(200, results);
+  }
+  if (parsed === null || typeof parsed !== 'object')
+    return errorReply(400, 'expected a Lambda proxy event (an object) or an array of them');
+  return jsonReply(200, await handleLambdaEvent(parsed, handlers));
+}
+
+/** One event's result; an event that is not a WebSocket Lambda event gets a 400 result of its own. */
+export async function handleLambdaEvent(event: unknown, handlers: EventHandlers): Promise<LambdaResult> {
+  const context = (event as { requestContext?: unknown } | null)?.requestContext;
+  if (context === null || typeof context !== 'object') return badEvent('the event has no requestContext');
+  const { eventType, routeKey, connectionId, stage } = context as Record<string, unknown>;
+  if (typeof connectionId !== 'string' || connectionId === '') return badEvent('requestContext.connectionId is missing');
+  const headers: IncomingHttpHeaders = { [contextHeaders.connectionId]: connectionId };
+  if (typeof stage === 'string') headers[contextHeaders.stage] = stage;
+  const lambdaEvent = event as Record<string, unknown>;
+  switch (eventType) {
+    case 'CONNECT': {
+      for (const [name, value] of Object.entries(asStrings(lambdaEvent['headers'])))
+        headers[name.toLowerCase()] = value;
+      const query = new URLSearchParams(asStrings(lambdaEvent['queryStringParameters']));
+      return resultOf(await handlers.connect(backendEvent(headers, query, Buffer.alloc(0))));
+    }
+    case 'DISCONNECT': {
+      const { disconnectStatusCode, disconnectReason } = context as Record<string, unknown>;
+      if (typeof disconnectStatusCode === 'number')
+        headers[contextHeaders.disconnectStatusCode] = String(disconnectStatusCode);
+      if (typeof disconnectReason === 'string')
+        headers[contextHeaders.disconnectReason] = encodeURIComponent(disconnectReason);
+      return resultOf(await handlers.disconnect(backendEvent(headers, new URLSearchParams(), Buffer.alloc(0))));
+    }
+    case 'MESSAGE': {
+      if (routeKey === 'later') return badEvent('the later route needs the HTTP_PROXY endpoint POST /later, which gets the management URL');
+      const text = typeof lambdaEvent['body'] === 'string' ? lambdaEvent['body'] : '';
+      const binary = lambdaEvent['isBase64Encoded'] === true;
+      if (binary) headers[contextHeaders.binary] = '1';
+      const frame = binary ? Buffer.from(text, 'base64') : Buffer.from(text);
+      return resultOf(await handlers.message(backendEvent(headers, new URLSearchParams(), frame)));
+    }
+    default:
+      return badEvent('requestContext.eventType is not CONNECT, MESSAGE or DISCONNECT');
+  }
+}
+
+function backendEvent(headers: IncomingHttpHeaders, query: URLSearchParams, body: Buffer): BackendEvent {
+  return { method: 'POST', path: '/events', query, headers, body };
+}
+
+/** A Reply as a Lambda proxy result: text bodies as they are, binary ones in base64. */
+function resultOf(reply: Reply): LambdaResult {
+  const binary = reply.headers?.['content-type'] === 'application/octet-stream';
+  const body = reply.body ?? '';
+  const text = typeof body === 'string' ? body : body.toString(binary ? 'base64' : 'utf8');
+  return { statusCode: reply.status, ...(reply.headers === undefined ? {} : { headers: reply.headers }), body: text, isBase64Encoded: binary };
+}
+
+function badEvent(message: string): LambdaResult {
+  return { statusCode: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message }), isBase64Encoded: false };
+}
+
+/** The string values of an object (`headers`, `queryStringParameters`); anything else is empty. */
+function asStrings(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (value === null || typeof value !== 'object') return out;
+  for (const [name, item] of Object.entries(value)) if (typeof item === 'string') out[name] = item;
+  return out;
+}

@@ -1,0 +1,74 @@
+/**
+ * Gathers the events an AWS_PROXY integration with `batchSize` above 1 is handed during one
+ * event-loop turn and sends them as one batch once the turn's I/O is done (`setImmediate`), or at
+ * once when the batch is full. Each caller gets its own event's result; when the batch as a whole
+ * fails (unreachable, timed out, a bad answer), every event in it gets that error. Nothing waits
+ * on a timer: under light load a batch holds one event and leaves in the same turn.
+ * @see docs/lambda.md "Event batches"
+ */
+
+/** Sends one batch: `body` is a JSON array of `count` events; resolves with one result per event. */
+export type SendBatch = (body: string, count: number) => Promise<readonly unknown[]>;
+
+/** A batch stops growing past this many bytes of JSON (one larger event still goes, alone). */
+export const MAX_BATCH_BYTES = 1_048_576;
+
+interface Waiting {
+  readonly json: string;
+  readonly resolve: (result: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export class EventBatcher {
+  readonly #send: SendBatch;
+  readonly #maxEvents: number;
+  #waiting: Waiting[] = [];
+  #bytes = 0;
+  #scheduled = false;
+
+  constructor(send: SendBatch, maxEvents: number) {
+    this.#send = send;
+    this.#maxEvents = maxEvents;
+  }
+
+  /** Queues one event, already serialised as JSON; resolves with its result from the backend. */
+  add(json: string): Promise<unknown> {
+    if (this.#waiting.length > 0 && this.#bytes + json.length > MAX_BATCH_BYTES) this.#flush();
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ json, resolve, reject });
+      this.#bytes += json.length + 1;
+      if (this.#waiting.length >= this.#maxEvents) this.#flush();
+      else if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(flushLater, this);
+      }
+    });
+  }
+
+  /** Sends what is waiting, if anything. */
+  flush(): void {
+    this.#scheduled = false;
+    if (this.#waiting.length > 0) this.#flush();
+  }
+
+  #flush(): void {
+    const batch = this.#waiting;
+    this.#waiting = [];
+    this.#bytes = 0;
+    let body = '[';
+    for (let i = 0; i < batch.length; i += 1) body += (i === 0 ? '' : ',') + (batch[i] as Waiting).json;
+    body += ']';
+    this.#send(body, batch.length).then(
+      (results) => {
+        for (let i = 0; i < batch.length; i += 1) (batch[i] as Waiting).resolve(results[i]);
+      },
+      (error: unknown) => {
+        for (const waiting of batch) waiting.reject(error);
+      },
+    );
+  }
+}
+
+function flushLater(batcher: EventBatcher): void {
+  batcher.flush();
+}
