@@ -67,7 +67,16 @@ const BAR_RED = '#d62728';
 const BASELINE_COLOR = '#333333';
 
 /** Known scenarios first, in this order; any other name after them, sorted. */
-const scenarioOrder = ['direct', 'gateway', 'gateway-split', 'gateway-split-pipelined', 'gateway-split-batched', 'pushpin'];
+const scenarioOrder = [
+  'direct',
+  'gateway',
+  'gateway-split',
+  'gateway-split-pipelined',
+  'gateway-split-batched',
+  'pushpin',
+  'serverless-offline',
+  'serverless-offline-inprocess',
+];
 
 interface ScenarioLook {
   /** In legends. */
@@ -121,6 +130,20 @@ const scenarioLooks: Readonly<Record<string, ScenarioLook>> = {
     detail: 'peer, with echo origin',
     dark: '#ff7f0e',
     light: '#ffbb78',
+  },
+  'serverless-offline': {
+    label: 'serverless-offline (peer, worker threads)',
+    name: 'serverless-offline',
+    detail: 'peer, handlers in worker threads',
+    dark: '#bcbd22',
+    light: '#dbdb8d',
+  },
+  'serverless-offline-inprocess': {
+    label: 'serverless-offline --useInProcess (peer)',
+    name: 'serverless-offline in-process',
+    detail: 'peer, handlers in its thread',
+    dark: '#17becf',
+    light: '#9edae5',
   },
 };
 

@@ -10,8 +10,8 @@ import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocket } from 'ws';
 import { freePorts, startNode, startProcess, stopChild, waitForLine, type Child } from './child-processes.js';
+import { echoOnce } from './echo-probe.js';
 import { commandLine, processTree, sampleProcess } from './proc-stats.js';
 import { pushpinConf, pushpinRoutes } from './pushpin-config.js';
 import type { Role, RunningSystem, Scenario, StartSystemOptions, SystemProcess } from './scenarios.js';
@@ -107,26 +107,6 @@ function logTails(dir: string): string {
     .join('\n');
 }
 
-/** One WebSocket round trip through Pushpin and the origin: resolves true when the echo came back. */
-function echoOnce(url: string, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = 'pushpin-ready';
-    const socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
-    const done = (ok: boolean): void => {
-      clearTimeout(timer);
-      socket.removeAllListeners();
-      socket.on('error', () => undefined);
-      socket.terminate();
-      resolve(ok);
-    };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    socket.on('open', () => socket.send(probe));
-    socket.on('message', (data: Buffer) => done(data.toString('utf8') === probe));
-    socket.on('error', () => done(false));
-    socket.on('close', () => done(false));
-  });
-}
-
 /** Waits until Pushpin accepts a WebSocket upgrade and echoes through the origin. */
 async function waitEchoing(url: string, runner: Child, dir: string): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
@@ -134,7 +114,7 @@ async function waitEchoing(url: string, runner: Child, dir: string): Promise<voi
     if (runner.process.exitCode !== null || runner.process.signalCode !== null) {
       throw new Error(`pushpin exited while starting: ${runner.stderrTail().trim()}\n${logTails(dir)}`);
     }
-    if (await echoOnce(url, 1000)) return;
+    if (await echoOnce(url, 'pushpin-ready', 1000)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`pushpin at ${url} did not echo within ${START_TIMEOUT_MS} ms\n${logTails(dir)}`);

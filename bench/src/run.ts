@@ -50,8 +50,10 @@ A part that fails is recorded as { error } and the next part runs; the exit code
   --quick             smoke run: every part short (noted "quick" below)
 
 echo (and the common settings, shared with push):
-  --scenarios LIST    direct,gateway,gateway-split,gateway-split-pipelined,gateway-split-batched,pushpin
-                      (default: all; pushpin only when installed)
+  --scenarios LIST    direct,gateway,gateway-split,gateway-split-pipelined,gateway-split-batched,pushpin,
+                      serverless-offline,serverless-offline-inprocess (default: all but
+                      serverless-offline-inprocess; the peers only when installed: pushpin from
+                      Debian, serverless-offline by npm run bench:install-peers)
   --connections LIST  connection counts (default 1,100,1000; quick 1,100)
   --reps N            repetitions of each scenario (and push level) (default 3; quick 1)
   --duration S        measured window in seconds (default 10; quick 3)

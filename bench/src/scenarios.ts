@@ -2,8 +2,10 @@
  * The systems the benchmark compares. `direct` is a bare `ws` echo server, the limit; `gateway` is
  * the Switchboard offload path, where `switchboard up` runs the gateway and the sample backend and
  * each client message travels client → gateway → backend (HTTP) → gateway → client;
- * `gateway-split` is that path with gateway and backend in separate processes; `pushpin` is the
- * peer, a private Pushpin instance with a WebSocket-over-HTTP echo origin (pushpin.ts).
+ * `gateway-split` is that path with gateway and backend in separate processes; `pushpin` is a
+ * peer, a private Pushpin instance with a WebSocket-over-HTTP echo origin (pushpin.ts), and so are
+ * `serverless-offline` and `serverless-offline-inprocess`, the AWS-contract emulator with an echo
+ * handler (serverless-offline.ts).
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { freePorts, startNode, stopChild, waitForLine, type Child } from './child-processes.js';
 import { commandLine, processTree } from './proc-stats.js';
 import { pushpinInstalled, pushpinScenario } from './pushpin.js';
+import {
+  serverlessOfflineInProcessScenario,
+  serverlessOfflineInstalled,
+  serverlessOfflineScenario,
+} from './serverless-offline.js';
 
 /** What a process of a system does, for splitting CPU per message. */
 export type Role = 'server' | 'gateway' | 'backend' | 'gateway+backend';
@@ -51,6 +58,8 @@ export const scenarioNames = [
   'gateway-split-pipelined',
   'gateway-split-batched',
   'pushpin',
+  'serverless-offline',
+  'serverless-offline-inprocess',
 ] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
@@ -306,12 +315,19 @@ export function createScenarios(options: ScenarioOptions = {}): Readonly<Record<
     'gateway-split-pipelined': gatewaySplitScenario(cliMain, 'pipelined'),
     'gateway-split-batched': gatewaySplitScenario(cliMain, 'batched'),
     pushpin: pushpinScenario,
+    'serverless-offline': serverlessOfflineScenario,
+    'serverless-offline-inprocess': serverlessOfflineInProcessScenario,
   };
 }
 
-/** The scenarios a run measures unless told otherwise: Switchboard's, and Pushpin when it is installed. */
+/**
+ * The scenarios a run measures unless told otherwise: Switchboard's, and each peer that is
+ * installed (Pushpin; serverless-offline in its default worker-thread mode after
+ * `npm run bench:install-peers`). `serverless-offline-inprocess` runs only when asked for.
+ */
 export function defaultScenarioNames(): ScenarioName[] {
   const names: ScenarioName[] = ['direct', 'gateway', 'gateway-split', 'gateway-split-pipelined', 'gateway-split-batched'];
   if (pushpinInstalled()) names.push('pushpin');
+  if (serverlessOfflineInstalled()) names.push('serverless-offline');
   return names;
 }

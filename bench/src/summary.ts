@@ -157,7 +157,11 @@ export const bars = {
 export const BASELINE = 'direct';
 
 /** Other products measured in the same run for comparison: never judged against our bars. */
-export const PEER_SCENARIOS: ReadonlySet<string> = new Set(['pushpin']);
+export const PEER_SCENARIOS: ReadonlySet<string> = new Set([
+  'pushpin',
+  'serverless-offline',
+  'serverless-offline-inprocess',
+]);
 
 function checksAt(
   connections: number,

@@ -156,6 +156,8 @@ export function buildSampleBackend(options: SampleBackendOptions = {}): SampleBa
             connect: (connect) => handleConnect(connect, logger),
             message: (message) => handleMessage(message, sessions, logger),
             disconnect: (disconnect) => handleDisconnect(disconnect, sessions, logger),
+          }, (error) => {
+            logger.error({ err: error }, 'events: an event failed');
           }),
       },
     ],

@@ -32,8 +32,20 @@ export interface LambdaResult {
   isBase64Encoded: boolean;
 }
 
-/** The HTTP answer to a `POST /events` body: one result, an array of results, or 400 for a bad body. */
-export async function handleLambdaEvents(body: Buffer, handlers: EventHandlers): Promise<Reply> {
+/**
+ * The HTTP answer to a `POST /events` body: one result, an array of results, or 400 for a bad body.
+ * A handler that throws fails its own event only, with a 500 result; `onError` hears of it.
+ */
+export async function handleLambdaEvents(
+  body: Buffer,
+  handlers: EventHandlers,
+  onError: (error: unknown) => void = () => undefined,
+): Promise<Reply> {
+  const handle = (event: unknown): Promise<LambdaResult> =>
+    handleLambdaEvent(event, handlers).catch((error: unknown) => {
+      onError(error);
+      return errorResult(500, 'Internal server error');
+    });
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString());
@@ -41,12 +53,24 @@ export async function handleLambdaEvents(body: Buffer, handlers: EventHandlers):
     return errorReply(400, 'the body is not JSON: expected a Lambda proxy event or an array of them');
   }
   if (Array.isArray(parsed)) {
-    const results = await Promise.all(parsed.map((event) => handleLambdaEvent(event, handlers)));
+    // Events of different connections run concurrently; those of one connection in order, each
+    // after the one before it (their session counts build on each other).
+    const previous = new Map<string, Promise<LambdaResult>>();
+    const results = await Promise.all(
+      parsed.map((event) => {
+        const connectionId = connectionIdOfEvent(event);
+        if (connectionId === undefined) return handle(event);
+        const before = previous.get(connectionId);
+        const result = before === undefined ? handle(event) : before.then(() => handle(event));
+        previous.set(connectionId, result);
+        return result;
+      }),
+    );
     return jsonReply(200, results);
   }
   if (parsed === null || typeof parsed !== 'object')
     return errorReply(400, 'expected a Lambda proxy event (an object) or an array of them');
-  return jsonReply(200, await handleLambdaEvent(parsed, handlers));
+  return jsonReply(200, await handle(parsed));
 }
 
 /** One event's result; an event that is not a WebSocket Lambda event gets a 400 result of its own. */
@@ -86,6 +110,11 @@ export async function handleLambdaEvent(event: unknown, handlers: EventHandlers)
   }
 }
 
+function connectionIdOfEvent(event: unknown): string | undefined {
+  const context = (event as { requestContext?: { connectionId?: unknown } } | null)?.requestContext;
+  return typeof context?.connectionId === 'string' ? context.connectionId : undefined;
+}
+
 function backendEvent(headers: IncomingHttpHeaders, query: URLSearchParams, body: Buffer): BackendEvent {
   return { method: 'POST', path: '/events', query, headers, body };
 }
@@ -99,7 +128,11 @@ function resultOf(reply: Reply): LambdaResult {
 }
 
 function badEvent(message: string): LambdaResult {
-  return { statusCode: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message }), isBase64Encoded: false };
+  return errorResult(400, message);
+}
+
+function errorResult(statusCode: number, message: string): LambdaResult {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message }), isBase64Encoded: false };
 }
 
 /** The string values of an object (`headers`, `queryStringParameters`); anything else is empty. */

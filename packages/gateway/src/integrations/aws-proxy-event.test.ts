@@ -2,8 +2,8 @@
 // byte, the captures of aws-websocket-api.md 2.4 (field names, order, header case, omitted query
 // fields, fixed DISCONNECT headers, the authorizer on every event).
 import { describe, expect, it } from 'vitest';
-import { awsProxyEvent } from './aws-proxy-event.js';
-import type { ApiIdentity, IntegrationEvent } from './integration-event.js';
+import { awsProxyEvent, awsProxyEventJson } from './aws-proxy-event.js';
+import { clfTime, type ApiIdentity, type IntegrationEvent } from './integration-event.js';
 
 const api: ApiIdentity = {
   apiId: 'dl7ptocha9',
@@ -213,5 +213,168 @@ describe('AWS_PROXY event shapes (golden)', () => {
       principalId: 'user-1',
       integrationLatency: 42,
     });
+  });
+});
+
+describe('awsProxyEventJson: the same text as JSON.stringify(awsProxyEvent(…))', () => {
+  const message: IntegrationEvent = {
+    ...base,
+    handshake: { ...handshake, headers: {}, rawHeaders: undefined },
+    eventType: 'MESSAGE',
+    routeKey: '$default',
+    requestId: 'R1knPH17NjMFftw=',
+    messageId: 'R1knPc2ntjMCFIA=',
+    requestTimeEpoch: 1705751700453,
+    body: Buffer.from('hello'),
+  };
+  const same = (event: IntegrationEvent, apiIdentity: ApiIdentity = api) => {
+    const text = awsProxyEventJson(event, apiIdentity, traceId);
+    expect(text).toBe(JSON.stringify(awsProxyEvent(event, apiIdentity, traceId)));
+    return JSON.parse(text) as {
+      requestContext: Record<string, unknown>;
+      body?: string;
+      isBase64Encoded: boolean;
+    };
+  };
+
+  it('a text MESSAGE, byte for byte the aws-lambda-go capture', () => {
+    expect(awsProxyEventJson({ ...message, body: Buffer.from('{\r\n\t"a": 1\r\n}') }, api, traceId)).toBe(
+      '{"requestContext":{"routeKey":"$default","messageId":"R1knPc2ntjMCFIA=","eventType":"MESSAGE","extendedRequestId":"R1knPH17NjMFftw=","requestTime":"20/Jan/2024:11:55:00 +0000","messageDirection":"IN","stage":"prod","connectedAt":1705751697419,"requestTimeEpoch":1705751700453,"identity":{"userAgent":"Mozilla/5.0 ...","sourceIp":"49.105.91.154"},"requestId":"R1knPH17NjMFftw=","domainName":"dl7ptocha9.execute-api.ap-northeast-1.amazonaws.com","connectionId":"R1kmxc2VNjMCFIA=","apiId":"dl7ptocha9"},"body":"{\\r\\n\\t\\"a\\": 1\\r\\n}","isBase64Encoded":false}',
+    );
+    expect(same(message).body).toBe('hello');
+  });
+
+  it('a binary MESSAGE: base64, isBase64Encoded true', () => {
+    const parsed = same({ ...message, body: Buffer.from([0xff, 0x00, 0x22, 0x5c]), binary: true });
+    expect(parsed.body).toBe('/wAiXA==');
+    expect(parsed.isBase64Encoded).toBe(true);
+    expect(same({ ...message, body: Buffer.from('text'), binary: false }).isBase64Encoded).toBe(false);
+  });
+
+  it('an empty and a missing body', () => {
+    expect(same({ ...message, body: Buffer.alloc(0) }).body).toBe('');
+    expect(same({ ...message, body: undefined }).body).toBe('');
+    expect(same({ ...message, body: undefined, binary: true }).body).toBe('');
+  });
+
+  it('special characters in the body, the user agent, the ids and the API identity', () => {
+    const tricky =
+      'quote " backslash \\ slash / newline \n cr \r tab \t nul \u0000 bell \u0007 del \u007f ' +
+      'line sep \u2028 para sep \u2029 é 漢字 emoji 😀 lone surrogate \ud800 </script>';
+    same({ ...message, body: Buffer.from(tricky) });
+    same({
+      ...message,
+      handshake: { ...message.handshake, userAgent: tricky, sourceIp: '::ffff:127.0.0.1' },
+      routeKey: 'route "with" \\ quotes\n',
+      requestId: 'id"\\\n',
+      messageId: 'msg"\u2028',
+      stage: 'st"age',
+      connectionId: 'conn\\"id',
+    });
+    same(message, { ...api, apiId: 'api"\\', domainName: 'dom\nain' });
+    // Bytes that are not valid UTF-8 become U+FFFD, the same way on both paths.
+    expect(same({ ...message, body: Buffer.from([0x61, 0xc3, 0x28, 0xff, 0x62]) }).body).toBe(
+      'a\ufffd(\ufffdb',
+    );
+  });
+
+  it('an undefined messageId is left out, as JSON.stringify leaves it out', () => {
+    const parsed = same({ ...message, messageId: undefined });
+    expect(parsed.requestContext).not.toHaveProperty('messageId');
+    expect(Object.keys(parsed.requestContext)[1]).toBe('eventType');
+  });
+
+  it('an empty user agent and odd numbers (0, large epochs)', () => {
+    same({ ...message, handshake: { ...message.handshake, userAgent: '' } });
+    same({ ...message, connectedAt: 0, requestTimeEpoch: 0 });
+    same({ ...message, connectedAt: 8_640_000_000_000_000, requestTimeEpoch: 8_640_000_000_000_000 });
+  });
+
+  it('many events of the same and of neighbouring seconds (the requestTime cache)', () => {
+    for (const epoch of [
+      1705751700000, 1705751700999, 1705751701000, 1705751700500, 1705751701999, 1705751702000,
+    ])
+      same({ ...message, requestTimeEpoch: epoch });
+  });
+
+  it('falls back to awsProxyEvent for CONNECT (with its headers, query and trace id) and DISCONNECT', () => {
+    const connect: IntegrationEvent = {
+      ...base,
+      handshake: { ...handshake, rawQuery: 'token=abc&tag=a&tag=b' },
+      eventType: 'CONNECT',
+      routeKey: '$connect',
+      requestId: 'R1kmxFHYNjMFdTw=',
+      requestTimeEpoch: 1705751697419,
+    };
+    const parsedConnect = same(connect) as unknown as {
+      headers: Record<string, string>;
+      queryStringParameters: unknown;
+    };
+    expect(parsedConnect.headers['X-Amzn-Trace-Id']).toBe(traceId);
+    expect(parsedConnect.queryStringParameters).toEqual({ token: 'abc', tag: 'b' });
+    const parsedDisconnect = same({
+      ...base,
+      eventType: 'DISCONNECT',
+      routeKey: '$disconnect',
+      requestId: 'R1koeHsUtjMFbRw=',
+      requestTimeEpoch: 1705751708326,
+      disconnect: { code: 1001, reason: 'bye "now"' },
+    });
+    expect(parsedDisconnect.requestContext).toMatchObject({
+      eventType: 'DISCONNECT',
+      disconnectStatusCode: 1001,
+      disconnectReason: 'bye "now"',
+    });
+  });
+
+  it('falls back to awsProxyEvent for a MESSAGE with an authorizer, which then carries it', () => {
+    const parsed = same({
+      ...message,
+      authorizer: { principalId: 'user-1', integrationLatency: 42, context: { n: 1, s: 'x"y' } },
+    });
+    expect(parsed.requestContext['authorizer']).toEqual({
+      n: 1,
+      s: 'x"y',
+      principalId: 'user-1',
+      integrationLatency: 42,
+    });
+  });
+});
+
+describe('clfTime', () => {
+  it('formats requestTime as AWS does, day and hour padded', () => {
+    expect(clfTime(1705751697419)).toBe('20/Jan/2024:11:54:57 +0000');
+    expect(clfTime(Date.UTC(2025, 1, 3, 4, 5, 6))).toBe('03/Feb/2025:04:05:06 +0000');
+  });
+
+  it('never returns the text of a previous second across a boundary, forwards or backwards', () => {
+    const second = 1705751697000;
+    expect(clfTime(second + 999)).toBe('20/Jan/2024:11:54:57 +0000');
+    expect(clfTime(second + 1000)).toBe('20/Jan/2024:11:54:58 +0000');
+    expect(clfTime(second + 1001)).toBe('20/Jan/2024:11:54:58 +0000');
+    expect(clfTime(second + 999)).toBe('20/Jan/2024:11:54:57 +0000');
+    expect(clfTime(second)).toBe('20/Jan/2024:11:54:57 +0000');
+    expect(clfTime(second - 1)).toBe('20/Jan/2024:11:54:56 +0000');
+  });
+
+  it('changes minute, hour, day, month and year at their boundaries', () => {
+    const newYear = Date.UTC(2025, 0, 1);
+    expect(clfTime(newYear - 1)).toBe('31/Dec/2024:23:59:59 +0000');
+    expect(clfTime(newYear)).toBe('01/Jan/2025:00:00:00 +0000');
+    expect(clfTime(newYear - 1)).toBe('31/Dec/2024:23:59:59 +0000');
+  });
+
+  it('is not fooled by the same second of another minute, day or year', () => {
+    const at = Date.UTC(2024, 0, 20, 11, 54, 57, 100);
+    expect(clfTime(at)).toBe('20/Jan/2024:11:54:57 +0000');
+    expect(clfTime(at + 60_000)).toBe('20/Jan/2024:11:55:57 +0000');
+    expect(clfTime(at + 86_400_000)).toBe('21/Jan/2024:11:54:57 +0000');
+    expect(clfTime(at)).toBe('20/Jan/2024:11:54:57 +0000');
+  });
+
+  it('formats times before 1970 (negative epochs) by their own second', () => {
+    expect(clfTime(-1)).toBe('31/Dec/1969:23:59:59 +0000');
+    expect(clfTime(0)).toBe('01/Jan/1970:00:00:00 +0000');
+    expect(clfTime(-1001)).toBe('31/Dec/1969:23:59:58 +0000');
   });
 });

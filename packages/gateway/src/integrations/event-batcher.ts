@@ -23,7 +23,8 @@ export class EventBatcher {
   readonly #send: SendBatch;
   readonly #maxEvents: number;
   #waiting: Waiting[] = [];
-  #bytes = 0;
+  /** Bytes of the batch body so far: the opening bracket, and each event with its separator. */
+  #bytes = 1;
   #scheduled = false;
 
   constructor(send: SendBatch, maxEvents: number) {
@@ -33,10 +34,12 @@ export class EventBatcher {
 
   /** Queues one event, already serialised as JSON; resolves with its result from the backend. */
   add(json: string): Promise<unknown> {
-    if (this.#waiting.length > 0 && this.#bytes + json.length > MAX_BATCH_BYTES) this.#flush();
+    // Its bytes and the comma or bracket after it.
+    const bytes = Buffer.byteLength(json) + 1;
+    if (this.#waiting.length > 0 && this.#bytes + bytes > MAX_BATCH_BYTES) this.#flush();
     return new Promise((resolve, reject) => {
       this.#waiting.push({ json, resolve, reject });
-      this.#bytes += json.length + 1;
+      this.#bytes += bytes;
       if (this.#waiting.length >= this.#maxEvents) this.#flush();
       else if (!this.#scheduled) {
         this.#scheduled = true;
@@ -54,7 +57,7 @@ export class EventBatcher {
   #flush(): void {
     const batch = this.#waiting;
     this.#waiting = [];
-    this.#bytes = 0;
+    this.#bytes = 1;
     let body = '[';
     for (let i = 0; i < batch.length; i += 1) body += (i === 0 ? '' : ',') + (batch[i] as Waiting).json;
     body += ']';
