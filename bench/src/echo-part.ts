@@ -70,6 +70,11 @@ export async function runEchoPart(
       for (const name of settings.scenarios) {
         index += 1;
         const label = `[echo ${index}/${total}] ${connections} conn · rep ${rep}/${settings.reps} · ${name}`;
+        const { maxConnections } = scenarios[name];
+        if (maxConnections !== undefined && connections > maxConnections) {
+          process.stderr.write(`${label} … skipped: measured up to ${maxConnections} connections\n`);
+          continue;
+        }
         // A scenario that failed twice in a row (for example the CLI is not built) is not retried.
         if ((consecutiveFailures.get(name) ?? 0) >= 2) {
           process.stderr.write(`${label} … skipped after repeated failures\n`);

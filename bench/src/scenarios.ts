@@ -48,6 +48,11 @@ export interface Scenario {
   /** The baseline the others are compared with (direct), or an offload path (gateway). */
   readonly kind: 'baseline' | 'offload';
   readonly description: string;
+  /**
+   * Most connections it is measured with; the echo part skips larger counts with a note (a peer
+   * whose cost grows past what the machine can hold). @default no limit
+   */
+  readonly maxConnections?: number;
   start(options?: StartSystemOptions): Promise<RunningSystem>;
 }
 
