@@ -8,7 +8,7 @@ import type { IdleBenchResult, IdleSystemFigures } from './idle-run.js';
 import type { MachineInfo } from './machine.js';
 import type { Measurement } from './measure.js';
 import { PUSH_BAR_PER_SECOND, type PushPart } from './push-bench.js';
-import type { Role } from './scenarios.js';
+import { scenarioNames, type Role } from './scenarios.js';
 import { IDLE_KB_BAR } from './suite-report.js';
 import { bars, BASELINE, summarizeAll, type ScenarioSummary, type Summary } from './summary.js';
 import {
@@ -66,17 +66,8 @@ export interface BenchCharts {
 const BAR_RED = '#d62728';
 const BASELINE_COLOR = '#333333';
 
-/** Known scenarios first, in this order; any other name after them, sorted. */
-const scenarioOrder = [
-  'direct',
-  'gateway',
-  'gateway-split',
-  'gateway-split-pipelined',
-  'gateway-split-batched',
-  'pushpin',
-  'serverless-offline',
-  'serverless-offline-inprocess',
-];
+/** Known scenarios first, in the harness's order; any other name after them, sorted. */
+const scenarioOrder: readonly string[] = scenarioNames;
 
 interface ScenarioLook {
   /** In legends. */
