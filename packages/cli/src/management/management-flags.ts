@@ -38,6 +38,21 @@ const sharedOptions = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/**
+ * A connection id (`R1kmxc2VNjMCFIA=`: 15 base64url characters and `=`) may begin with `-`, which
+ * parseArgs would read as a flag: such an argument is marked before parsing and unmarked after.
+ */
+const DASHED_CONNECTION_ID = /^-[A-Za-z0-9_-]{14}=$/;
+const ID_MARK = '\u0000';
+
+function escapeConnectionId(arg: string): string {
+  return DASHED_CONNECTION_ID.test(arg) ? ID_MARK + arg : arg;
+}
+
+function unescapeConnectionId(arg: string): string {
+  return arg.startsWith(ID_MARK) ? arg.slice(1) : arg;
+}
+
 type ExtraOptions = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
 export interface ManagementCommandInput {
@@ -59,15 +74,18 @@ export function parseManagementCommand(
   help: string,
   extra: ExtraOptions = {},
 ): ManagementCommandInput | undefined {
-  const { values, positionals } = parseFlags(command, () =>
+  const parsed = parseFlags(command, () =>
     parseArgs({
-      args: [...argv],
+      args: argv.map(escapeConnectionId),
       strict: true,
       allowPositionals: true,
       options: { ...sharedOptions, ...extra },
     }),
   );
-  const flags = values as Record<string, string | boolean | undefined>;
+  const positionals = parsed.positionals.map(unescapeConnectionId);
+  const flags: Record<string, string | boolean | undefined> = {};
+  for (const [name, value] of Object.entries(parsed.values as Record<string, string | boolean | undefined>))
+    flags[name] = typeof value === 'string' ? unescapeConnectionId(value) : value;
   if (flags.help === true) {
     process.stdout.write(help);
     return undefined;

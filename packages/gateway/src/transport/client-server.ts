@@ -210,7 +210,7 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
       wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
         upgraded = true;
         socket.off('error', onEarlyError);
-        const opened = lifecycle.open(pending, new WsClientSocket(ws));
+        const opened = lifecycle.open(pending, new WsClientSocket(ws, socket));
         listenToClient(ws, guarded, opened, clientEvents);
         socket.resume();
       });
