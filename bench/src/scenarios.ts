@@ -210,7 +210,7 @@ function messageIntegration(backend: string, variant: SplitVariant): string {
     case 'pipelined':
       return `{ uri: ${backend}/message, upstream: { pipelining: ${BENCH_PIPELINING} } }`;
     case 'batched':
-      return `{ type: AWS_PROXY, uri: ${backend}/events, batchSize: ${BENCH_BATCH_SIZE} }`;
+      return `{ type: AWS_PROXY, uri: ${backend}/events, batchSize: ${BENCH_BATCH_SIZE}, batchesInFlight: ${BENCH_BATCHES_IN_FLIGHT} }`;
   }
 }
 
@@ -243,10 +243,13 @@ export const BENCH_PIPELINING = 8;
 /** Most events per backend request in the `gateway-split-batched` scenario. */
 export const BENCH_BATCH_SIZE = 64;
 
+/** Most batches in flight at once in the `gateway-split-batched` scenario. */
+export const BENCH_BATCHES_IN_FLIGHT = 2;
+
 const SPLIT_DETAIL: Record<SplitVariant, string> = {
   plain: '',
   pipelined: `; upstream.pipelining: ${BENCH_PIPELINING} on the message integration`,
-  batched: `; the message integration is AWS_PROXY to the backend's /events with batchSize: ${BENCH_BATCH_SIZE}`,
+  batched: `; the message integration is AWS_PROXY to the backend's /events with batchSize: ${BENCH_BATCH_SIZE}, batchesInFlight: ${BENCH_BATCHES_IN_FLIGHT}`,
 };
 
 /**

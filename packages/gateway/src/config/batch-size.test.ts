@@ -101,3 +101,24 @@ describe('integrations.NAME.batchSize', () => {
       );
   });
 });
+
+describe('integrations.NAME.batchesInFlight', () => {
+  it('defaults to 0 (no limit) and is accepted with batchSize above 1', () => {
+    const config = parseConfig({
+      integrations: {
+        plain: { type: 'AWS_PROXY', uri, batchSize: 8 },
+        limited: { type: 'AWS_PROXY', uri, batchSize: 8, batchesInFlight: 2 },
+      },
+    });
+    expect(config.integrations.plain?.batchesInFlight).toBe(0);
+    expect(config.integrations.limited?.batchesInFlight).toBe(2);
+  });
+
+  it('is refused without batches, and when it is not a whole number from 0 to 1000', () => {
+    expect(issuesFor({ lambda: { type: 'AWS_PROXY', uri, batchesInFlight: 2 } })).toEqual([
+      expect.objectContaining({ path: 'integrations.lambda.batchesInFlight', message: 'batchesInFlight needs batchSize above 1' }),
+    ]);
+    expect(issuesFor({ lambda: { type: 'AWS_PROXY', uri, batchSize: 8, batchesInFlight: -1 } })).toHaveLength(1);
+    expect(issuesFor({ lambda: { type: 'AWS_PROXY', uri, batchSize: 8, batchesInFlight: 1.5 } })).toHaveLength(1);
+  });
+});

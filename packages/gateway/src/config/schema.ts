@@ -100,8 +100,16 @@ export const integrationSchema = z.strictObject({
     .max(1_000)
     .default(1)
     .describe('AWS_PROXY with `uri` only: up to this many events that arrive in the same event-loop turn are POSTed together as a JSON array, answered by a JSON array of results in the same order (docs/lambda.md "Event batches"). 1 sends one event per request, as API Gateway does.'),
+  batchesInFlight: z
+    .int()
+    .min(0)
+    .max(1_000)
+    .default(0)
+    .describe('With `batchSize` above 1: at most this many batches sent and not yet answered; while that many are out, a partial batch waits and grows until one is answered (a full one still leaves at once). 0: no limit, a batch leaves at the end of every event-loop turn. A limit trades up to one backend round trip of latency for fewer, larger requests under load.'),
   ...integrationTemplateFields,
 }).superRefine((integration, ctx) => {
+  if (integration.batchesInFlight > 0 && integration.batchSize === 1)
+    ctx.addIssue({ code: 'custom', path: ['batchesInFlight'], message: 'batchesInFlight needs batchSize above 1' });
   const needsUri = integration.type === 'HTTP_PROXY' || integration.type === 'HTTP' || (integration.type === 'AWS_PROXY' && integration.function === undefined);
   if (integration.batchSize > 1 && (integration.type !== 'AWS_PROXY' || integration.function !== undefined))
     ctx.addIssue({ code: 'custom', path: ['batchSize'], message: 'batchSize above 1 needs an AWS_PROXY integration with uri: only a Lambda-style HTTP backend answers a batch with an array of results' });

@@ -31,6 +31,11 @@ export interface AwsProxyOptions {
    * @default 1, one event per request
    */
   readonly batchSize?: number;
+  /**
+   * With batches: at most this many in flight; 0 for no limit (event-batcher.ts).
+   * @default 0
+   */
+  readonly batchesInFlight?: number;
 }
 
 type HttpTarget = Extract<AwsProxyTarget, { kind: 'http' }> & { readonly path: string };
@@ -49,7 +54,11 @@ export class AwsProxyIntegration implements Integration {
       this.#target = http;
       const batchSize = options.batchSize ?? 1;
       if (batchSize > 1)
-        this.#batcher = new EventBatcher((body, count) => this.#postBatch(http, body, count), batchSize);
+        this.#batcher = new EventBatcher(
+          (body, count) => this.#postBatch(http, body, count),
+          batchSize,
+          options.batchesInFlight ?? 0,
+        );
     } else this.#target = target;
     this.#options = options;
   }

@@ -204,4 +204,62 @@ describe('EventBatcher', () => {
       for (const batch of sent) expect(Buffer.byteLength(batch.body)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
     });
   });
+
+  describe('with a limit on batches in flight', () => {
+    it('holds a partial batch while the limit is reached and sends it, grown, once a batch is answered', async () => {
+      const { sent, send } = recorder();
+      const batcher = new EventBatcher(send, 10, 1);
+      const first = batcher.add('1');
+      await afterTurn();
+      expect(sent.map((batch) => batch.body)).toEqual(['[1]']);
+      const waiting = [batcher.add('2'), batcher.add('3')];
+      await afterTurn();
+      const later = batcher.add('4');
+      await afterTurn();
+      // One batch is out: the others wait and grow across turns.
+      expect(sent).toHaveLength(1);
+      sent[0]?.resolve(['r1']);
+      expect(await first).toBe('r1');
+      await afterTurn();
+      expect(sent.map((batch) => batch.body)).toEqual(['[1]', '[2,3,4]']);
+      sent[1]?.resolve(['r2', 'r3', 'r4']);
+      expect(await Promise.all([...waiting, later])).toEqual(['r2', 'r3', 'r4']);
+    });
+
+    it('still sends a full batch at once', async () => {
+      const { sent, send } = recorder();
+      const batcher = new EventBatcher(send, 2, 1);
+      void batcher.add('1');
+      await afterTurn();
+      void batcher.add('2');
+      void batcher.add('3');
+      expect(sent.map((batch) => batch.body)).toEqual(['[1]', '[2,3]']);
+    });
+
+    it('frees the slot when a batch fails, so the waiting events leave', async () => {
+      const { sent, send } = recorder();
+      const batcher = new EventBatcher(send, 10, 1);
+      const failed = batcher.add('1');
+      await afterTurn();
+      const next = batcher.add('2');
+      await afterTurn();
+      expect(sent).toHaveLength(1);
+      sent[0]?.reject(new Error('backend down'));
+      await expect(failed).rejects.toThrow('backend down');
+      await afterTurn();
+      expect(sent.map((batch) => batch.body)).toEqual(['[1]', '[2]']);
+      sent[1]?.resolve(['ok']);
+      expect(await next).toBe('ok');
+    });
+
+    it('0 means no limit: every turn sends its batch', async () => {
+      const { sent, send } = recorder();
+      const batcher = new EventBatcher(send, 10, 0);
+      void batcher.add('1');
+      await afterTurn();
+      void batcher.add('2');
+      await afterTurn();
+      expect(sent.map((batch) => batch.body)).toEqual(['[1]', '[2]']);
+    });
+  });
 });

@@ -80,6 +80,7 @@ export class IntegrationFactory {
           timeoutMs: integration.timeoutMs,
           maxResponseBytes: config.limits.maxResponseBytes,
           batchSize: integration.batchSize,
+          batchesInFlight: integration.batchesInFlight,
         };
         if (integration.function === undefined)
           return new AwsProxyIntegration(
