@@ -42,6 +42,35 @@ interface Row {
   expires_at: number;
 }
 
+/** How long to wait before trying an open again that another process's open made busy. */
+const OPEN_RETRY_MS = 20;
+
+/**
+ * Opens the file in WAL mode with its table. Two replicas opening one new file at once can get
+ * SQLITE_BUSY from the switch to WAL or the table's creation without SQLite's busy handler being
+ * called, so a busy open is retried (closing the half-open handle) until the busy timeout runs out.
+ */
+function openDatabase(path: string, table: string, busyTimeoutMs: number): Database.Database {
+  const deadline = Date.now() + busyTimeoutMs;
+  for (;;) {
+    const db = new Database(path, { timeout: busyTimeoutMs });
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.exec(
+        `CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, data TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`,
+      );
+      return db;
+    } catch (error) {
+      db.close();
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw error;
+      // A synchronous pause: the store is opened once, at startup, and its constructor is synchronous.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, OPEN_RETRY_MS);
+    }
+  }
+}
+
 export class SqliteSessionStore implements SessionStore {
   readonly kind = 'sqlite';
   readonly #db: Database.Database;
@@ -53,13 +82,9 @@ export class SqliteSessionStore implements SessionStore {
     const table = options.table ?? 'sessions';
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table))
       throw unavailable(this.kind, 'open', new TypeError(`invalid table name "${table}"`));
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     try {
-      this.#db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
-      this.#db.pragma('journal_mode = WAL');
-      this.#db.pragma('synchronous = NORMAL');
-      this.#db.exec(
-        `CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, data TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`,
-      );
+      this.#db = openDatabase(options.path, table, busyTimeoutMs);
     } catch (error) {
       throw unavailable(this.kind, `open ${options.path}`, error);
     }
