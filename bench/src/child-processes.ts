@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { isSameProcessAlive, processTree, sampleProcess, type ProcessSample } from './proc-stats.js';
@@ -189,6 +190,33 @@ export function guardChildren(): void {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+}
+
+/** Children whose process tree is killed, and whose temp dir is removed, if the runner exits first. */
+const exitCleanups = new Map<Child, string>();
+let exitCleanupsHooked = false;
+
+/**
+ * For a system that runs daemons from a temp dir (the peers): if this process exits (Ctrl-C, an
+ * error, `process.exit`) before the returned function is called, `child`'s whole process tree is
+ * killed and `dir` removed, synchronously. Call the returned function once the system has stopped.
+ */
+export function cleanUpOnExit(child: Child, dir: string): () => void {
+  if (!exitCleanupsHooked) {
+    exitCleanupsHooked = true;
+    process.on('exit', runExitCleanups);
+  }
+  exitCleanups.set(child, dir);
+  return () => {
+    exitCleanups.delete(child);
+  };
+}
+
+function runExitCleanups(): void {
+  for (const [child, dir] of exitCleanups) {
+    signalAll(treeSamples(child.pid), 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** `count` distinct TCP ports on 127.0.0.1 that were free a moment ago (listen on 0, read, close). */

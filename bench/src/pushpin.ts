@@ -10,8 +10,8 @@ import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePorts, startNode, startProcess, stopChild, waitForLine, type Child } from './child-processes.js';
-import { echoOnce } from './echo-probe.js';
+import { cleanUpOnExit, freePorts, startNode, startProcess, stopChild, waitForLine, type Child } from './child-processes.js';
+import { waitUntilEchoing } from './echo-probe.js';
 import { commandLine, processTree, sampleProcess } from './proc-stats.js';
 import { pushpinConf, pushpinRoutes } from './pushpin-config.js';
 import type { Role, RunningSystem, Scenario, StartSystemOptions, SystemProcess } from './scenarios.js';
@@ -54,32 +54,6 @@ export interface PushpinSystem extends RunningSystem {
   readonly dir: string;
 }
 
-/** Instances not stopped yet, for the synchronous clean-up when the runner exits. */
-const running = new Map<Child, string>();
-let exitHookInstalled = false;
-
-function killTreeNow(root: number): void {
-  for (const pid of processTree(root)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-}
-
-/** On exit (Ctrl-C, error, process.exit) kill what is left of every instance and remove its dir. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const [child, dir] of running) {
-      killTreeNow(child.pid);
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-}
-
 /**
  * Starts the Pushpin runner. `setpriv --pdeathsig TERM` makes it stop (and stop its services) if
  * this process dies without cleaning up; setpriv and taskset exec, so the pid is the runner's.
@@ -107,19 +81,6 @@ function logTails(dir: string): string {
     .join('\n');
 }
 
-/** Waits until Pushpin accepts a WebSocket upgrade and echoes through the origin. */
-async function waitEchoing(url: string, runner: Child, dir: string): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (runner.process.exitCode !== null || runner.process.signalCode !== null) {
-      throw new Error(`pushpin exited while starting: ${runner.stderrTail().trim()}\n${logTails(dir)}`);
-    }
-    if (await echoOnce(url, 'pushpin-ready', 1000)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`pushpin at ${url} did not echo within ${START_TIMEOUT_MS} ms\n${logTails(dir)}`);
-}
-
 function treeWithRole(root: Child, role: Role): SystemProcess[] {
   return processTree(root.pid).map((pid) => ({ pid, role, command: commandLine(pid) }));
 }
@@ -131,7 +92,6 @@ function treeWithRole(root: Child, role: Role): SystemProcess[] {
  */
 export async function startPushpin(options: PushpinOptions = {}): Promise<PushpinSystem> {
   if (!pushpinInstalled()) throw new Error('pushpin is not on PATH (Debian: apt-get install pushpin)');
-  installExitHook();
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-pushpin-'));
   mkdirSync(join(dir, 'run'));
   mkdirSync(join(dir, 'log'));
@@ -139,10 +99,11 @@ export async function startPushpin(options: PushpinOptions = {}): Promise<Pushpi
     cpus: options.cpus,
   });
   let runner: Child | undefined;
+  let forgetOnExit = (): void => undefined;
   const stop = async (): Promise<void> => {
     if (runner !== undefined) await stopChild(runner, 10_000);
     await stopChild(origin);
-    if (runner !== undefined) running.delete(runner);
+    forgetOnExit();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -163,9 +124,16 @@ export async function startPushpin(options: PushpinOptions = {}): Promise<Pushpi
       }),
     );
     runner = startRunner(configFile, options.cpus);
-    running.set(runner, dir);
+    forgetOnExit = cleanUpOnExit(runner, dir);
     const url = `ws://127.0.0.1:${httpPort}/`;
-    await waitEchoing(url, runner, dir);
+    await waitUntilEchoing(url, runner, {
+      name: 'pushpin',
+      timeoutMs: START_TIMEOUT_MS,
+      probe: 'pushpin-ready',
+      probeTimeoutMs: 1000,
+      pauseMs: 100,
+      details: () => logTails(dir),
+    });
     const gateway = runner;
     return {
       url,

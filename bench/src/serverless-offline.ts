@@ -11,8 +11,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePorts, startProcess, stopChild, type Child } from './child-processes.js';
-import { echoOnce } from './echo-probe.js';
+import { cleanUpOnExit, freePorts, startProcess, stopChild } from './child-processes.js';
+import { waitUntilEchoing } from './echo-probe.js';
 import { commandLine, processTree } from './proc-stats.js';
 import type { RunningSystem, Scenario, StartSystemOptions } from './scenarios.js';
 import {
@@ -54,44 +54,6 @@ function serverlessEnv(): NodeJS.ProcessEnv {
   };
 }
 
-/** Instances not stopped yet, for the synchronous clean-up when the runner exits. */
-const running = new Map<Child, string>();
-let exitHookInstalled = false;
-
-/** On exit (Ctrl-C, error, process.exit) kill what is left of every instance and remove its dir. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const [child, dir] of running) {
-      for (const pid of processTree(child.pid)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-}
-
-/** Waits until a message echoes through serverless-offline and the handler. */
-async function waitEchoing(url: string, child: Child): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.process.exitCode !== null || child.process.signalCode !== null) {
-      throw new Error(`serverless offline exited while starting: ${child.stderrTail().trim()}`);
-    }
-    // The first call starts a worker thread and loads the handler: allow it more than a round trip.
-    if (await echoOnce(url, PROBE, 2000)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(
-    `serverless offline at ${url} did not echo within ${START_TIMEOUT_MS} ms: ${child.stderrTail().trim()}`,
-  );
-}
-
 export interface ServerlessOfflineOptions extends StartSystemOptions {
   /** `useInProcess`: handlers in serverless-offline's own thread, not worker threads. @default false */
   readonly inProcess?: boolean;
@@ -110,7 +72,6 @@ export async function startServerlessOffline(options: ServerlessOfflineOptions =
       `serverless-offline is not installed in ${serverlessOfflineInstallDir}: run npm run bench:install-peers`,
     );
   }
-  installExitHook();
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-sls-'));
   const [websocketPort = 0, httpPort = 0, lambdaPort = 0] = await freePorts(3);
   writeFileSync(
@@ -125,15 +86,22 @@ export async function startServerlessOffline(options: ServerlessOfflineOptions =
     ['--pdeathsig', 'TERM', ...pinned, process.execPath, serverlessBin, 'offline', 'start', '--noSponsor'],
     { cwd: dir, env: serverlessEnv(), stdoutInTail: true },
   );
-  running.set(child, dir);
+  const forgetOnExit = cleanUpOnExit(child, dir);
   const stop = async (): Promise<void> => {
     await stopChild(child, 10_000);
-    running.delete(child);
+    forgetOnExit();
     rmSync(dir, { recursive: true, force: true });
   };
   const url = `ws://127.0.0.1:${websocketPort}/`;
   try {
-    await waitEchoing(url, child);
+    // The first call starts a worker thread and loads the handler: allow it more than a round trip.
+    await waitUntilEchoing(url, child, {
+      name: 'serverless offline',
+      timeoutMs: START_TIMEOUT_MS,
+      probe: PROBE,
+      probeTimeoutMs: 2000,
+      pauseMs: 200,
+    });
   } catch (error) {
     await stop();
     throw error;
