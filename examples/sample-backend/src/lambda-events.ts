@@ -17,6 +17,8 @@ import { errorReply, jsonReply, type Reply } from './reply.js';
  */
 export const MAX_BATCH_BODY_BYTES = 2 * 1024 * 1024;
 
+const EMPTY = Buffer.alloc(0);
+
 /** The handlers an event is passed to, by its `requestContext.eventType`. */
 export interface EventHandlers {
   connect(event: BackendEvent): Reply | Promise<Reply>;
@@ -87,7 +89,7 @@ export async function handleLambdaEvent(event: unknown, handlers: EventHandlers)
       for (const [name, value] of Object.entries(asStrings(lambdaEvent['headers'])))
         headers[name.toLowerCase()] = value;
       const query = new URLSearchParams(asStrings(lambdaEvent['queryStringParameters']));
-      return resultOf(await handlers.connect(backendEvent(headers, query, Buffer.alloc(0))));
+      return resultOf(await handlers.connect(backendEvent(headers, query, EMPTY)));
     }
     case 'DISCONNECT': {
       const { disconnectStatusCode, disconnectReason } = context as Record<string, unknown>;
@@ -95,7 +97,7 @@ export async function handleLambdaEvent(event: unknown, handlers: EventHandlers)
         headers[contextHeaders.disconnectStatusCode] = String(disconnectStatusCode);
       if (typeof disconnectReason === 'string')
         headers[contextHeaders.disconnectReason] = encodeURIComponent(disconnectReason);
-      return resultOf(await handlers.disconnect(backendEvent(headers, new URLSearchParams(), Buffer.alloc(0))));
+      return resultOf(await handlers.disconnect(backendEvent(headers, new URLSearchParams(), EMPTY)));
     }
     case 'MESSAGE': {
       if (routeKey === 'later') return badEvent('the later route needs the HTTP_PROXY endpoint POST /later, which gets the management URL');

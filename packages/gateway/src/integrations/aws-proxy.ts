@@ -40,7 +40,9 @@ export interface AwsProxyOptions {
 
 type HttpTarget = Extract<AwsProxyTarget, { kind: 'http' }> & { readonly path: string };
 
-const JSON_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'application/json' };
+/** The POST's own header lines: constants and counts, written without the client-value checks. */
+const JSON_LINE = 'content-type: application/json\r\n';
+const NO_HEADERS: Readonly<Record<string, string>> = {};
 
 export class AwsProxyIntegration implements Integration {
   readonly #target: Extract<AwsProxyTarget, { kind: 'function' }> | HttpTarget;
@@ -117,12 +119,17 @@ export class AwsProxyIntegration implements Integration {
 
   /** One event, alone in its request, as API Gateway sends it. */
   #post(target: HttpTarget, eventJson: string): Promise<unknown> {
-    return this.#postJson(target, eventJson, 1, this.#options.maxResponseBytes);
+    return this.#postJson(target, eventJson, JSON_LINE, this.#options.maxResponseBytes);
   }
 
   /** One batch: a JSON array of `count` events, answered by an array of as many results. */
   async #postBatch(target: HttpTarget, body: string, count: number): Promise<readonly unknown[]> {
-    const results = await this.#postJson(target, body, count, this.#options.maxResponseBytes * count);
+    const results = await this.#postJson(
+      target,
+      body,
+      `${JSON_LINE}${eventBatchHeader}: ${count}\r\n`,
+      this.#options.maxResponseBytes * count,
+    );
     if (!Array.isArray(results) || results.length !== count)
       throw new GatewayError(
         'SWB_ERR_BACKEND_BAD_RESPONSE',
@@ -131,23 +138,20 @@ export class AwsProxyIntegration implements Integration {
     return results as readonly unknown[];
   }
 
-  async #postJson(target: HttpTarget, body: string, count: number, maxBytes: number): Promise<unknown> {
+  /** POSTs `body` with `headerLines`; an answer over `maxBytes` fails in the HTTP client (`too-large`). */
+  async #postJson(target: HttpTarget, body: string, headerLines: string, maxBytes: number): Promise<unknown> {
     try {
       const response = await target.upstreams.request(
         {
           method: 'POST',
           path: target.path,
-          headers: count === 1 && this.#batcher === undefined ? JSON_HEADERS : { ...JSON_HEADERS, [eventBatchHeader]: String(count) },
+          headers: NO_HEADERS,
+          trustedHeaders: headerLines,
           body: Buffer.from(body),
           maxBodyBytes: maxBytes,
         },
         this.#options.timeoutMs,
       );
-      if (response.body.length > maxBytes)
-        throw new GatewayError(
-          'SWB_ERR_BACKEND_BAD_RESPONSE',
-          `endpoint ${target.uri} answered with more than ${maxBytes} bytes`,
-        );
       if (response.statusCode < 200 || response.statusCode >= 300) {
         throw new GatewayError(
           'SWB_ERR_BACKEND_BAD_RESPONSE',

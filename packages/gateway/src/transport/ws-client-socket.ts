@@ -26,14 +26,12 @@ export class WsClientSocket implements ClientSocket {
   }
 
   send(data: string | Buffer, binary: boolean, done?: (error?: Error | null) => void): void {
-    if (this.#ws.readyState === WebSocket.OPEN && data.length <= DIRECT_FRAME_MAX_BYTES) {
-      const payload = typeof data === 'string' ? Buffer.from(data) : data;
-      if (payload.length <= DIRECT_FRAME_MAX_BYTES) {
-        this.#socket.write(encodeFrame(payload, binary), done);
-        return;
-      }
+    const payload = typeof data === 'string' ? Buffer.from(data) : data;
+    if (payload.length <= DIRECT_FRAME_MAX_BYTES && this.#ws.readyState === WebSocket.OPEN) {
+      this.#socket.write(encodeFrame(payload, binary), done);
+      return;
     }
-    this.#ws.send(data, binary ? BINARY : TEXT, done);
+    this.#ws.send(payload, binary ? BINARY : TEXT, done);
   }
 
   close(code: number, reason: string): void {
