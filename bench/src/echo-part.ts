@@ -30,7 +30,12 @@ export interface EchoPart {
 function progressLine(run: Measurement): string {
   if (run.error !== null || run.load === null) return `failed: ${run.error ?? 'no result'}`;
   const { load } = run;
-  const problems = load.connectErrors + load.socketErrors + load.unexpectedCloses + load.unexpectedReplies;
+  const problems =
+    load.connectErrors +
+    load.socketErrors +
+    load.unexpectedCloses +
+    load.unexpectedReplies +
+    load.missingReplies;
   return (
     `${(load.msgsPerSecond / 1000).toFixed(1)}k msgs/s, p50 ${load.latencyMs.p50.toFixed(3)} ms, ` +
     `p99 ${load.latencyMs.p99.toFixed(2)} ms, system CPU ${run.system?.cpuUsPerMsg.toFixed(1) ?? '–'} µs/msg, ` +

@@ -1,7 +1,8 @@
 /**
- * The wire between the runner and a load-generator process: one JSON object per stdout line.
- * The generator announces the start and end of its measured window (so the runner can sample
- * /proc at those instants) and finishes with one `result` line.
+ * The wire between the runner and a load-generator process (load-generator.ts, around `runLoad` of
+ * `switchboard/load`): one JSON object per stdout line. The generator announces the start and end of
+ * its measured window (so the runner can sample /proc at those instants) and finishes with one
+ * `result` line.
  */
 import { encodeJsonLine, jsonLineDecoder } from './json-lines.js';
 
@@ -17,7 +18,10 @@ export interface LoadResult {
   readonly warmupSeconds: number;
   /** Length of the measured window as the generator timed it. */
   readonly windowSeconds: number;
-  /** Round trips completed inside the window whose reply began with the payload sent. */
+  /**
+   * Messages sent inside the window whose reply began with the payload sent (the replies to the
+   * window's last messages are waited for after it).
+   */
   readonly messages: number;
   readonly msgsPerSecond: number;
   readonly latencyMs: {
@@ -32,6 +36,11 @@ export interface LoadResult {
   readonly unexpectedReplies: number;
   /** First unexpected reply, cut to 200 characters, to tell what went wrong. */
   readonly unexpectedSample: string | null;
+  /**
+   * Messages of the window without a reply within the reply timeout (`--connect-timeout`), or on a
+   * connection that closed; a client stops sending at its first missing reply.
+   */
+  readonly missingReplies: number;
   /** Failed handshakes. */
   readonly connectErrors: number;
   /** `error` events on open connections, over the whole run. */

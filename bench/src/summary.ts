@@ -40,6 +40,7 @@ export interface ScenarioSummary {
     readonly socketErrors: number;
     readonly unexpectedCloses: number;
     readonly unexpectedReplies: number;
+    readonly missingReplies: number;
     readonly stalledConnections: number;
   };
   readonly unexpectedSample: string | null;
@@ -116,6 +117,7 @@ function summarize(scenario: string, connections: number, runs: readonly Measure
       socketErrors: loads.reduce((total, load) => total + load.socketErrors, 0),
       unexpectedCloses: loads.reduce((total, load) => total + load.unexpectedCloses, 0),
       unexpectedReplies: loads.reduce((total, load) => total + load.unexpectedReplies, 0),
+      missingReplies: loads.reduce((total, load) => total + load.missingReplies, 0),
       stalledConnections: loads.reduce((total, load) => total + load.stalledConnections, 0),
     },
     unexpectedSample: loads.find((load) => load.unexpectedSample !== null)?.unexpectedSample ?? null,

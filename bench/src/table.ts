@@ -136,10 +136,14 @@ export function renderSummary(summary: Summary, context: TableContext): string {
             `(slowest round trip ${ms(s.maxMs.max)} ms)`,
         );
       }
-      if (p.connectErrors + p.socketErrors + p.unexpectedCloses + p.unexpectedReplies > 0) {
+      if (
+        p.connectErrors + p.socketErrors + p.unexpectedCloses + p.unexpectedReplies + p.missingReplies >
+        0
+      ) {
         failures.push(
           `  ${s.scenario}: ${p.connectErrors} connect errors, ${p.socketErrors} socket errors, ` +
-            `${p.unexpectedCloses} unexpected closes, ${p.unexpectedReplies} unexpected replies` +
+            `${p.unexpectedCloses} unexpected closes, ${p.unexpectedReplies} unexpected replies, ` +
+            `${p.missingReplies} missing replies` +
             (s.unexpectedSample === null ? '' : ` (e.g. ${JSON.stringify(s.unexpectedSample)})`),
         );
       }

@@ -1,6 +1,6 @@
 /**
- * Opens the clients of `switchboard bench`, at most 100 handshakes at a time (as the harness's load
- * generator does), so that a large `--connections` does not flood the gateway's accept queue.
+ * Opens the clients of the load (bench-load.ts), at most 100 handshakes at a time, so that a large
+ * `--connections` does not flood the gateway's accept queue.
  */
 import { WebSocket } from 'ws';
 
@@ -31,12 +31,15 @@ function open(url: string, timeoutMs: number): Promise<WebSocket> {
   });
 }
 
-/** Opens `count` clients of `url`; `onSettled` gets the number of handshakes finished so far. */
+/**
+ * Opens `count` clients of `url`; `onSettled` gets the number of handshakes finished so far and how
+ * many of them failed.
+ */
 export async function connectAll(
   url: string,
   count: number,
   timeoutMs: number,
-  onSettled: (settled: number) => void,
+  onSettled: (settled: number, failed: number) => void,
 ): Promise<Connected> {
   const sockets: WebSocket[] = [];
   let failed = 0;
@@ -51,7 +54,7 @@ export async function connectAll(
         failed++;
         firstError ??= error instanceof Error ? error.message : String(error);
       }
-      onSettled(sockets.length + failed);
+      onSettled(sockets.length + failed, failed);
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY, count) }, worker));

@@ -1,18 +1,23 @@
 /**
- * The load of `switchboard bench`: N WebSocket clients each send a text message and wait for its
- * reply. Closed loop (rate 0, the workload of the harness's bench/src/load-generator.ts): a client
- * sends its next message as soon as the reply has arrived. Steady rate: one message per client every
- * 1/rate seconds, or later when the reply is slower. After the warm-up, the messages sent during the
- * measured window are counted, and their round trips go into an HDR histogram.
+ * The one WebSocket load generator: `switchboard bench` and the harness's load process
+ * (bench/src/load-generator.ts, a thin wrapper) both run `runLoad`, exported as `switchboard/load`.
+ * N clients each send a text message and wait for its reply. Closed loop (rate 0, the harness's
+ * workload): a client sends its next message as soon as the reply has arrived. Steady rate: one
+ * message per client every 1/rate seconds, or later when the reply is slower. After the warm-up, the
+ * messages sent during the measured window are counted, and their round trips go into an HDR histogram.
  */
 import { createHistogram, performance } from 'node:perf_hooks';
 import { WebSocket, type RawData } from 'ws';
 import { connectAll } from './bench-connect.js';
 
 export interface LoadOptions {
+  /** ws:// or wss:// URL of the stage; a token for `$connect` goes in its query string. */
   readonly url: string;
+  /** Clients, opened 100 handshakes at a time. */
   readonly connections: number;
+  /** Seconds of load before the measured window. */
   readonly warmupSeconds: number;
+  /** Length of the measured window in seconds. */
   readonly durationSeconds: number;
   /** Messages per second per client; 0 = closed loop. */
   readonly rate: number;
@@ -20,7 +25,15 @@ export interface LoadOptions {
   readonly timeoutMs: number;
   /** Sent as a text frame; a reply is expected to begin with it. */
   readonly message: Buffer;
+  /**
+   * Called at the instant the measured window opens (`start`, after the warm-up) and closes (`end`,
+   * before the wait for the replies still in flight), so that a caller can sample its own meters
+   * (the harness reads /proc) exactly over the window. Not called when no client connected.
+   */
+  readonly onWindow?: (edge: WindowEdge) => void;
 }
+
+export type WindowEdge = 'start' | 'end';
 
 export interface LoadProgress {
   readonly phase: 'connecting' | 'warm-up' | 'measuring' | 'finishing';
@@ -30,6 +43,8 @@ export interface LoadProgress {
   readonly total: number;
   /** Expected replies per second over about the last second (0 while connecting). */
   readonly repliesPerSecond: number;
+  /** Handshakes that failed so far. */
+  readonly failed: number;
 }
 
 export interface LatencySummary {
@@ -56,6 +71,10 @@ export interface BenchResult {
     readonly failed: number;
     /** Closed by the other side (or by an error) before the run ended. */
     readonly closedEarly: number;
+    /** Still open when the measured window ended. */
+    readonly openAtEnd: number;
+    /** `error` events on opened connections over the run; `firstError` has the first message. */
+    readonly errors: number;
   };
   /** Messages sent in the window. Each ends as a reply, an unexpected reply, or missing. */
   readonly sent: number;
@@ -69,13 +88,25 @@ export interface BenchResult {
   readonly missing: number;
   /** Opened connections that got no expected reply to a message of the window. */
   readonly stalledConnections: number;
+  /** Fewest and most expected replies one connection got to messages of the window (fairness). */
+  readonly repliesPerConnection: { readonly min: number; readonly max: number };
   readonly repliesPerSecond: number;
   /** Round trip in milliseconds of the expected replies; null when there was none. */
   readonly latencyMs: LatencySummary | null;
   readonly firstError?: string;
 }
 
-/** Round trips in nanoseconds, 3 significant figures, up to 60 s: the harness's histogram. */
+const HARNESS_PREFIX = 'switchboard-bench:';
+
+/**
+ * The default message, the harness's payload: `switchboard-bench:xxx…`, `bytes` long, plain ASCII
+ * rather than JSON so that a `$request.body.action` route selection sends it to `$default`.
+ */
+export function defaultMessage(bytes: number): string {
+  return HARNESS_PREFIX.padEnd(bytes, 'x').slice(0, bytes);
+}
+
+/** Round trips in nanoseconds, 3 significant figures, up to 60 s. */
 const HIGHEST_NS = 60e9;
 const PROGRESS_EVERY_MS = 250;
 const CLOSE_GRACE_MS = 2000;
@@ -117,9 +148,20 @@ export async function runLoad(
   const interval = options.rate > 0 ? 1000 / options.rate : 0;
   const totalSeconds = options.warmupSeconds + options.durationSeconds;
 
-  const connected = await connectAll(options.url, options.connections, options.timeoutMs, (settled) => {
-    onProgress({ phase: 'connecting', done: settled, total: options.connections, repliesPerSecond: 0 });
-  });
+  const connected = await connectAll(
+    options.url,
+    options.connections,
+    options.timeoutMs,
+    (settled, failed) => {
+      onProgress({
+        phase: 'connecting',
+        done: settled,
+        total: options.connections,
+        repliesPerSecond: 0,
+        failed,
+      });
+    },
+  );
   let firstError = connected.firstError;
   const clients: Client[] = connected.sockets.map((socket) => ({
     socket,
@@ -138,6 +180,8 @@ export async function runLoad(
   let unexpectedSample: string | undefined;
   let missing = 0;
   let closedEarly = 0;
+  let socketErrors = 0;
+  let openAtEnd = 0;
   /** Expected replies since the start, warm-up included: the live rate of the progress bar. */
   let liveReplies = 0;
   let awaiting = 0;
@@ -225,6 +269,7 @@ export async function runLoad(
       onClose(client, code);
     });
     client.socket.on('error', (error) => {
+      socketErrors++;
       firstError ??= error.message;
     });
   }
@@ -253,6 +298,7 @@ export async function runLoad(
       done: Math.min(totalSeconds, (now - started) / 1000),
       total: totalSeconds,
       repliesPerSecond: now > oldest.at ? ((liveReplies - oldest.replies) * 1000) / (now - oldest.at) : 0,
+      failed: connected.failed,
     });
   }, PROGRESS_EVERY_MS);
 
@@ -273,11 +319,16 @@ export async function runLoad(
     await sleep(options.warmupSeconds * 1000);
     phase = 'measuring';
     windowStart = performance.now();
+    options.onWindow?.('start');
     await sleep(options.durationSeconds * 1000);
     windowEnd = performance.now();
     phase = 'finishing';
     stopping = true;
-    for (const client of clients) clearTimeout(client.pacing);
+    options.onWindow?.('end');
+    for (const client of clients) {
+      clearTimeout(client.pacing);
+      if (client.socket.readyState === WebSocket.OPEN) openAtEnd++;
+    }
     // The replies to the window's last messages: until all are in, or the timeout.
     if (awaiting > 0) {
       let timer: NodeJS.Timeout | undefined;
@@ -295,6 +346,12 @@ export async function runLoad(
 
   const windowSeconds = (windowEnd - windowStart) / 1000;
   const empty = histogram.count === 0;
+  let fewest = clients.length === 0 ? 0 : Number.POSITIVE_INFINITY;
+  let most = 0;
+  for (const client of clients) {
+    fewest = Math.min(fewest, client.replies);
+    most = Math.max(most, client.replies);
+  }
   return {
     url: options.url,
     mode: interval === 0 ? 'closed-loop' : 'steady-rate',
@@ -307,6 +364,8 @@ export async function runLoad(
       opened: clients.length,
       failed: connected.failed,
       closedEarly,
+      openAtEnd,
+      errors: socketErrors,
     },
     sent,
     replies,
@@ -314,6 +373,7 @@ export async function runLoad(
     ...(unexpectedSample === undefined ? {} : { unexpectedSample }),
     missing,
     stalledConnections: clients.filter((client) => client.replies === 0).length,
+    repliesPerConnection: { min: fewest, max: most },
     repliesPerSecond: windowSeconds > 0 ? Math.round((replies / windowSeconds) * 10) / 10 : 0,
     latencyMs: empty
       ? null

@@ -1,6 +1,6 @@
 /**
- * The progress bar of `switchboard bench` on stderr: handshakes while connecting, then elapsed and
- * total seconds with the live replies per second. Like the CLI's other progress lines
+ * The progress bar of `switchboard bench` on stderr: handshakes (and failed ones) while connecting,
+ * then elapsed and total seconds with the live replies per second. Like the CLI's other progress lines
  * (output/terminal.ts), it is drawn only when the stream is a terminal; elsewhere it prints nothing.
  */
 import type { LoadProgress } from './bench-load.js';
@@ -14,8 +14,10 @@ function bar(done: number, total: number): string {
 
 /** One line of progress, without the carriage return. */
 export function renderProgress(progress: LoadProgress): string {
-  if (progress.phase === 'connecting')
-    return `bench connecting [${bar(progress.done, progress.total)}] ${String(progress.done)}/${String(progress.total)}`;
+  if (progress.phase === 'connecting') {
+    const failed = progress.failed > 0 ? `, ${String(progress.failed)} failed` : '';
+    return `bench connecting [${bar(progress.done, progress.total)}] ${String(progress.done)}/${String(progress.total)}${failed}`;
+  }
   const seconds = `${progress.done.toFixed(1)}/${String(Math.round(progress.total * 10) / 10)} s`;
   const rate = `${Math.round(progress.repliesPerSecond).toLocaleString('en-US')} replies/s`;
   const phase = progress.phase === 'measuring' ? '' : `  ${progress.phase}`;

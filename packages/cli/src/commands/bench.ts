@@ -1,19 +1,19 @@
 /**
  * `switchboard bench WS_URL`: a load test of any gateway stage (or any WebSocket echo). By default
- * the workload of the benchmark harness (`npm run bench`, bench/src/load-generator.ts): a closed
- * loop of N clients, a warm-up, then a measured window; `--rate N` runs a steady rate instead. It
- * draws a progress bar on a terminal and prints a summary table, or `--json`. The load itself is in
- * bench-load.ts, the table in bench-summary.ts.
+ * the workload of the benchmark harness (`npm run bench`): a closed loop of N clients, a warm-up,
+ * then a measured window; `--rate N` runs a steady rate instead. It draws a progress bar on a
+ * terminal and prints a summary table, or `--json`. The load itself is bench-load.ts, the same code
+ * the harness's load process runs; the table is bench-summary.ts.
  */
 import { parseArgs } from 'node:util';
 import { GatewayError } from '@switchboard/gateway';
 import { printJson, stylesFor } from '../output/terminal.js';
 import { exitCodes, parseFlags } from '../usage-error.js';
-import { runLoad, type BenchResult, type LoadOptions } from './bench-load.js';
+import { defaultMessage, runLoad, type BenchResult, type LoadOptions } from './bench-load.js';
 import { progressBar } from './bench-progress.js';
 import { benchSucceeded, formatSummary } from './bench-summary.js';
 
-export type { BenchResult } from './bench-load.js';
+export { defaultMessage, type BenchResult } from './bench-load.js';
 
 export const benchHelp = `Usage: switchboard bench WS_URL [options]
 
@@ -55,13 +55,6 @@ Examples:
   switchboard bench ws://127.0.0.1:8080/dev --connections 200 --rate 5 --duration 30
   switchboard bench 'ws://127.0.0.1:8080/dev?token=T' --message '{"action":"echo","data":"x"}' --json
 `;
-
-const HARNESS_PREFIX = 'switchboard-bench:';
-
-/** The harness's payload: plain ASCII, not JSON, `bytes` long. */
-export function defaultMessage(bytes: number): string {
-  return HARNESS_PREFIX.padEnd(bytes, 'x').slice(0, bytes);
-}
 
 function usage(message: string): GatewayError {
   return new GatewayError('SWB_ERR_CLI_USAGE', `switchboard bench: ${message}`);
