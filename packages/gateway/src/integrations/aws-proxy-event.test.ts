@@ -278,6 +278,21 @@ describe('awsProxyEventJson: the same text as JSON.stringify(awsProxyEvent(…))
     );
   });
 
+  it('the parts kept per connection: one handshake object shared by other connections, stages and APIs', () => {
+    // The same handshake object (the key of the kept parts) with each field that goes into them
+    // changed in turn, then back: every text must still be the one built from the event.
+    const shared = { ...message.handshake };
+    const first = { ...message, handshake: shared };
+    same(first);
+    same({ ...first, connectionId: 'R1kmOTHERNjMCFIA=' });
+    same({ ...first, stage: 'other' });
+    same({ ...first, connectedAt: first.connectedAt + 1 });
+    same(first, { ...api, apiId: 'otherapi', domainName: 'other.example.com' });
+    same(first);
+    // Per-message fields change while the kept parts are reused.
+    same({ ...first, requestId: 'R1knNEXTNjMFftw=', messageId: 'R1knNEXTntjMCFIA=', requestTimeEpoch: 1705751799999, body: Buffer.from('next') });
+  });
+
   it('an undefined messageId is left out, as JSON.stringify leaves it out', () => {
     const parsed = same({ ...message, messageId: undefined });
     expect(parsed.requestContext).not.toHaveProperty('messageId');

@@ -44,26 +44,77 @@ export function awsProxyEvent(event: IntegrationEvent, api: ApiIdentity, traceId
 
 /**
  * `JSON.stringify(awsProxyEvent(event, api, traceId))`, the same text, written without building the
- * objects first for a MESSAGE without an authorizer (the per-message path of event batches).
+ * objects first for a MESSAGE without an authorizer (the per-message path of event batches). The
+ * parts that stay the same for a connection are built at its first message and kept with it.
  */
 export function awsProxyEventJson(event: IntegrationEvent, api: ApiIdentity, traceId: string): string {
   if (event.eventType !== 'MESSAGE' || event.authorizer !== undefined)
     return JSON.stringify(awsProxyEvent(event, api, traceId));
   const binary = event.binary === true;
   const body = event.body ?? EMPTY;
-  const { handshake } = event;
+  const parts = connectionParts(event, api);
   const requestId = JSON.stringify(event.requestId);
   return (
     `{"requestContext":{"routeKey":${JSON.stringify(event.routeKey)},` +
     (event.messageId === undefined ? '' : `"messageId":${JSON.stringify(event.messageId)},`) +
-    `"eventType":"MESSAGE","extendedRequestId":${requestId},"requestTime":"${clfTime(event.requestTimeEpoch)}",` +
-    `"messageDirection":"IN","stage":${JSON.stringify(event.stage)},"connectedAt":${event.connectedAt},` +
-    `"requestTimeEpoch":${event.requestTimeEpoch},"identity":{"userAgent":${JSON.stringify(handshake.userAgent)},` +
-    `"sourceIp":${JSON.stringify(handshake.sourceIp)}},"requestId":${requestId},` +
-    `"domainName":${JSON.stringify(api.domainName)},"connectionId":${JSON.stringify(event.connectionId)},` +
-    `"apiId":${JSON.stringify(api.apiId)}},` +
-    `"body":${JSON.stringify(binary ? body.toString('base64') : body.toString())},"isBase64Encoded":${binary}}`
+    `"eventType":"MESSAGE","extendedRequestId":${requestId},"requestTime":"${clfTime(event.requestTimeEpoch)}` +
+    parts.beforeEpoch +
+    String(event.requestTimeEpoch) +
+    parts.beforeRequestId +
+    requestId +
+    parts.beforeBody +
+    (binary ? `"${body.toString('base64')}"` : JSON.stringify(body.toString())) +
+    (binary ? ',"isBase64Encoded":true}' : ',"isBase64Encoded":false}')
   );
+}
+
+/**
+ * The JSON of a MESSAGE event's requestContext that is the same for every message of a connection,
+ * in three pieces around the fields that change.
+ */
+interface ConnectionParts {
+  readonly api: ApiIdentity;
+  readonly connectionId: string;
+  readonly stage: string;
+  readonly connectedAt: number;
+  /** `","messageDirection":"IN","stage":…,"connectedAt":…,"requestTimeEpoch":` (closes requestTime). */
+  readonly beforeEpoch: string;
+  /** `,"identity":{"userAgent":…,"sourceIp":…},"requestId":` */
+  readonly beforeRequestId: string;
+  /** `,"domainName":…,"connectionId":…,"apiId":…},"body":` */
+  readonly beforeBody: string;
+}
+
+/**
+ * The parts, by the connection's handshake (one object per connection, held as long as the
+ * connection): only connections that send messages through such an integration have them, and they
+ * go with the connection. They are checked against the event, so a handshake object reused for
+ * another connection or API gets parts of its own.
+ */
+const partsByHandshake = new WeakMap<IntegrationEvent['handshake'], ConnectionParts>();
+
+function connectionParts(event: IntegrationEvent, api: ApiIdentity): ConnectionParts {
+  const known = partsByHandshake.get(event.handshake);
+  if (
+    known !== undefined &&
+    known.api === api &&
+    known.connectionId === event.connectionId &&
+    known.stage === event.stage &&
+    known.connectedAt === event.connectedAt
+  )
+    return known;
+  const { handshake } = event;
+  const parts: ConnectionParts = {
+    api,
+    connectionId: event.connectionId,
+    stage: event.stage,
+    connectedAt: event.connectedAt,
+    beforeEpoch: `","messageDirection":"IN","stage":${JSON.stringify(event.stage)},"connectedAt":${event.connectedAt},"requestTimeEpoch":`,
+    beforeRequestId: `,"identity":{"userAgent":${JSON.stringify(handshake.userAgent)},"sourceIp":${JSON.stringify(handshake.sourceIp)}},"requestId":`,
+    beforeBody: `,"domainName":${JSON.stringify(api.domainName)},"connectionId":${JSON.stringify(event.connectionId)},"apiId":${JSON.stringify(api.apiId)}},"body":`,
+  };
+  partsByHandshake.set(handshake, parts);
+  return parts;
 }
 
 const EMPTY = Buffer.alloc(0);

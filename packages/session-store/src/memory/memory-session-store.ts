@@ -1,6 +1,8 @@
 /**
  * The in-process session store: a Map with expiry checked on every read and a sweep that drops
- * expired sessions. For tests and single-process backends; nothing survives a restart.
+ * expired sessions. For tests and single-process backends; nothing survives a restart. Data is kept
+ * as it survives JSON, and every call hands out a copy of its own; flat data (strings, numbers,
+ * booleans, null) is copied without a JSON round trip.
  */
 /* eslint-disable @typescript-eslint/require-await -- the contract is async; this store answers at once, and async turns a bad argument into a rejection */
 import type {
@@ -22,9 +24,13 @@ export interface MemorySessionStoreOptions {
 }
 
 interface Entry {
-  json: string;
+  /** The stored data: a flat copy, or the JSON text of data with nested values. */
+  data: FlatData | string;
   expiresAt: number;
 }
+
+/** A top-level object whose values are all strings, finite numbers, booleans or null. */
+type FlatData = Record<string, string | number | boolean | null>;
 
 export class MemorySessionStore implements SessionStore {
   readonly kind = 'memory';
@@ -50,7 +56,7 @@ export class MemorySessionStore implements SessionStore {
     this.#check();
     checkId(id);
     checkTtl(ttlSeconds);
-    const entry = { json: encodeData(data), expiresAt: expiryOf(ttlSeconds, Date.now()) };
+    const entry = { data: stored(data), expiresAt: expiryOf(ttlSeconds, Date.now()) };
     this.#entries.set(id, entry);
     return toSession<T>(id, entry);
   }
@@ -59,11 +65,11 @@ export class MemorySessionStore implements SessionStore {
     this.#check();
     checkId(id);
     checkTtl(ttlSeconds);
-    const json = encodeData(data);
+    const value = stored(data);
     const now = Date.now();
     const existing = this.#live(id, now);
     if (existing !== undefined) return { created: false, session: toSession<T>(id, existing) };
-    const entry = { json, expiresAt: expiryOf(ttlSeconds, now) };
+    const entry = { data: value, expiresAt: expiryOf(ttlSeconds, now) };
     this.#entries.set(id, entry);
     return { created: true, session: toSession<T>(id, entry) };
   }
@@ -76,14 +82,14 @@ export class MemorySessionStore implements SessionStore {
     this.#check();
     checkId(id);
     if (ttlSeconds !== undefined) checkTtl(ttlSeconds);
-    const patchJson = encodeData(patch);
+    const value = stored(patch);
     const now = Date.now();
     const entry = this.#live(id, now);
     if (entry === undefined) return undefined;
-    entry.json = JSON.stringify({
-      ...(JSON.parse(entry.json) as object),
-      ...(JSON.parse(patchJson) as object),
-    });
+    entry.data =
+      typeof entry.data !== 'string' && typeof value !== 'string'
+        ? { ...entry.data, ...value }
+        : JSON.stringify({ ...(parsed(entry.data) as object), ...(parsed(value) as object) });
     if (ttlSeconds !== undefined) entry.expiresAt = expiryOf(ttlSeconds, now);
     return toSession<T>(id, entry);
   }
@@ -150,5 +156,53 @@ export class MemorySessionStore implements SessionStore {
 }
 
 function toSession<T extends SessionData>(id: string, entry: Entry): Session<T> {
-  return { id, data: JSON.parse(entry.json) as T, expiresAt: entry.expiresAt };
+  return { id, data: parsed(entry.data) as T, expiresAt: entry.expiresAt };
+}
+
+/** A copy of stored data for a caller. */
+function parsed(data: FlatData | string): unknown {
+  return typeof data === 'string' ? JSON.parse(data) : { ...data };
+}
+
+/** What is stored for `data`: a flat copy when it has one, its JSON text otherwise (validated). */
+function stored(data: unknown): FlatData | string {
+  return flatCopy(data) ?? encodeData(data);
+}
+
+/**
+ * A copy of `data` as `JSON.parse(JSON.stringify(data))` would give it, when that is a plain
+ * object with only strings, numbers, booleans and null as values (and values JSON leaves out);
+ * undefined for anything else, which then takes the JSON round trip and its checks.
+ */
+function flatCopy(data: unknown): FlatData | undefined {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  if (typeof (data as { toJSON?: unknown }).toJSON === 'function') return undefined;
+  const copy: FlatData = {};
+  for (const key of Object.keys(data)) {
+    // JSON.parse makes `__proto__` an own key; an assignment would set the prototype instead.
+    if (key === '__proto__') return undefined;
+    const value: unknown = (data as Record<string, unknown>)[key];
+    switch (typeof value) {
+      case 'string':
+      case 'boolean':
+        copy[key] = value;
+        break;
+      case 'number':
+        // JSON writes NaN and the infinities as null, and -0 as 0.
+        copy[key] = Number.isFinite(value) ? value + 0 : null;
+        break;
+      case 'undefined':
+      case 'function':
+      case 'symbol':
+        break;
+      case 'object':
+        if (value !== null) return undefined;
+        copy[key] = null;
+        break;
+      case 'bigint':
+        // JSON.stringify throws on it: encodeData reports it.
+        return undefined;
+    }
+  }
+  return copy;
 }

@@ -79,6 +79,56 @@ export function sessionStoreConformance(name: string, open: OpenStore): void {
       expect(await store.get(id('u-missing'))).toBeUndefined();
     });
 
+    it('stores data as it survives JSON, and every call hands out a copy of its own', async () => {
+      const when = new Date(1_700_000_000_000);
+      const input = {
+        text: 'a "quoted" \\ line\n',
+        count: 3,
+        zero: -0,
+        notANumber: Number.NaN,
+        infinite: Number.POSITIVE_INFINITY,
+        yes: true,
+        none: null,
+        gone: undefined,
+        fn: () => 1,
+        when,
+        nested: { list: [1, 'two', { three: 3 }] },
+      };
+      const expected = JSON.parse(JSON.stringify(input)) as unknown;
+      // Flat data (only strings, numbers, booleans, null) too, which some adapters copy without JSON.
+      const flatInput = { text: 'x', count: -0, nan: Number.NaN, yes: false, none: null, gone: undefined };
+      const flatExpected = JSON.parse(JSON.stringify(flatInput)) as unknown;
+      for (const [key, data, want] of [
+        ['copy-nested', input, expected],
+        ['copy-flat', flatInput, flatExpected],
+      ] as const) {
+        const put = await store.put(id(key), data, 60);
+        expect(put.data).toEqual(want);
+        expect(Object.is((put.data as { count?: number }).count, -0)).toBe(false);
+        // Changing what was passed in, or what came back, changes nothing stored.
+        (put.data as Record<string, unknown>)['text'] = 'changed';
+        const got = await store.get(id(key));
+        expect(got?.data).toEqual(want);
+        (got?.data as Record<string, unknown>)['extra'] = 'changed';
+        const created = await store.create(id(key), { other: 1 }, 60);
+        expect(created).toMatchObject({ created: false, session: { data: want } });
+        (created.session.data as Record<string, unknown>)['text'] = 'changed';
+        const patch = { added: 'yes', when };
+        const updated = await store.update(id(key), patch);
+        const merged = { ...(want as object), added: 'yes', when: when.toJSON() };
+        expect(updated?.data).toEqual(merged);
+        patch.added = 'changed';
+        (updated?.data as Record<string, unknown>)['added'] = 'changed';
+        expect((await store.get(id(key)))?.data).toEqual(merged);
+        // A flat patch over flat data, and a key named __proto__ kept as a plain key.
+        const proto = JSON.parse('{"__proto__":"kept","k":1}') as Record<string, unknown>;
+        const again = await store.update(id(key), proto);
+        expect(Object.getPrototypeOf(again?.data)).toBe(Object.prototype);
+        expect(Object.keys(again?.data ?? {})).toContain('__proto__');
+        expect(again?.data['__proto__' as keyof typeof again.data]).toBe('kept');
+      }
+    });
+
     it('concurrent updates of one session lose no change', async () => {
       await store.put(id('cas'), {}, 60);
       await Promise.all(Array.from({ length: 10 }, (_, i) => store.update(id('cas'), { [`k${i}`]: i })));
