@@ -8,4 +8,5 @@ export { newId, isWellFormedId } from './connections/ids.js';
 export { configSchema } from './config/schema.js';
 export { IpcHub } from './cluster/ipc/ipc-hub.js';
 export { awsProxyEventJson } from './integrations/aws-proxy-event.js';
+export { EventBatcher } from './integrations/event-batcher.js';
 export type { ApiIdentity, IntegrationEvent } from './integrations/integration-event.js';

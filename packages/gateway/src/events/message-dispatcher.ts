@@ -69,10 +69,61 @@ export class MessageDispatcher {
     await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
   }
 
+  /**
+   * Routes one message and sends it to its integration, then takes the connection's next one. One
+   * async function from the frame to the reply, so that a message costs one promise of its own.
+   */
   async #dispatch(connection: Connection, data: Buffer, binary: boolean): Promise<void> {
     connection.inFlight++;
     try {
-      await this.#deliver(connection, data, binary);
+      const ctx = this.#ctx;
+      const requestId = newId();
+      const selection = binary ? ctx.router.selectBinary() : ctx.router.select(data);
+      if (channels.messageIn.hasSubscribers) channels.messageIn.publish({ connectionId: connection.id, stage: connection.stage, routeKey: selection.routeKey });
+      const route = selection.route;
+      if (route === undefined) {
+        ctx.logger.debug({ connectionId: connection.id, requestId, code: 'SWB_ERR_ROUTE_NOT_FOUND' }, 'no route matched and there is no $default');
+        if (channels.clientError.hasSubscribers) channels.clientError.publish({ stage: connection.stage, code: 'SWB_ERR_ROUTE_NOT_FOUND' });
+        this.#sendError(connection, 'Forbidden', requestId);
+        if (ctx.accessLog !== undefined) ctx.accessLog.write({ event: messageEvent(ctx, connection, selection.routeKey, requestId), status: 403, errorMessage: 'Forbidden' });
+        return;
+      }
+      if (ctx.messageThrottle !== undefined && !ctx.messageThrottle.take(connection.stage, selection.routeKey)) {
+        ctx.logger.debug({ connectionId: connection.id, requestId, routeKey: selection.routeKey, code: 'SWB_ERR_THROTTLED' }, 'message throttled');
+        if (channels.clientError.hasSubscribers) channels.clientError.publish({ stage: connection.stage, code: 'SWB_ERR_THROTTLED' });
+        this.#sendError(connection, 'Too Many Requests', requestId);
+        if (ctx.accessLog !== undefined) ctx.accessLog.write({ event: messageEvent(ctx, connection, selection.routeKey, requestId), status: 429, errorMessage: 'Too Many Requests', errorResponseType: 'THROTTLED' });
+        return;
+      }
+      const started = performance.now();
+      const event = messageEvent(ctx, connection, selection.routeKey, requestId, data, binary, selection.body);
+      try {
+        const response = await route.integration.invoke(event, route.twoWay);
+        if (ctx.accessLog !== undefined) ctx.accessLog.write({ event, status: 200, integrationStatus: response.status, integrationLatency: performance.now() - started });
+        if (channels.integrationResponse.hasSubscribers) {
+          channels.integrationResponse.publish({ routeKey: selection.routeKey, stage: connection.stage, status: response.status, latencyMs: performance.now() - started });
+        }
+        if (ctx.groups !== undefined) applyGroupHeaders(ctx.groups, connection, response.headers);
+        if (route.twoWay && response.body.length > 0) this.#reply(connection, response.body, requestId);
+      } catch (error) {
+        const failure = error instanceof GatewayError ? error : new GatewayError('SWB_ERR_INTERNAL', 'unexpected integration failure', { cause: error });
+        if (channels.integrationError.hasSubscribers) {
+          channels.integrationError.publish({ routeKey: selection.routeKey, stage: connection.stage, code: failure.code, latencyMs: performance.now() - started });
+        }
+        if (failure.code === 'SWB_ERR_BAD_REQUEST_BODY') {
+          ctx.logger.debug({ connectionId: connection.id, routeKey: selection.routeKey, requestId, code: failure.code, reason: failure.message }, 'message failed request validation');
+          if (!connection.socket.closing) connection.socket.send(badRequestBodyFrame(connection.id, event.messageId ?? ''), false);
+          if (ctx.accessLog !== undefined) ctx.accessLog.write({ event, status: 400, errorMessage: 'Bad request body' });
+          return;
+        }
+        ctx.logger.warn({ connectionId: connection.id, routeKey: selection.routeKey, requestId, code: failure.code, err: failure }, 'integration failed');
+        const message = failure.code === 'SWB_ERR_BACKEND_TIMEOUT' ? 'Endpoint request timed out' : 'Internal server error';
+        this.#sendError(connection, message, requestId);
+        if (ctx.accessLog !== undefined) {
+          ctx.accessLog.write({ event, status: failure.code === 'SWB_ERR_BACKEND_TIMEOUT' ? 504 : 500, integrationLatency: performance.now() - started, errorMessage: message });
+        }
+      }
+  
     } catch (error) {
       this.#ctx.logger.error({ connectionId: connection.id, err: error }, 'unexpected failure while dispatching a message');
     } finally {
@@ -100,56 +151,6 @@ export class MessageDispatcher {
         const waiters = this.#idleWaiters;
         this.#idleWaiters = [];
         for (const resolve of waiters) resolve();
-      }
-    }
-  }
-
-  async #deliver(connection: Connection, data: Buffer, binary: boolean): Promise<void> {
-    const ctx = this.#ctx;
-    const requestId = newId();
-    const selection = binary ? ctx.router.selectBinary() : ctx.router.select(data);
-    if (channels.messageIn.hasSubscribers) channels.messageIn.publish({ connectionId: connection.id, stage: connection.stage, routeKey: selection.routeKey });
-    const route = selection.route;
-    if (route === undefined) {
-      ctx.logger.debug({ connectionId: connection.id, requestId, code: 'SWB_ERR_ROUTE_NOT_FOUND' }, 'no route matched and there is no $default');
-      if (channels.clientError.hasSubscribers) channels.clientError.publish({ stage: connection.stage, code: 'SWB_ERR_ROUTE_NOT_FOUND' });
-      this.#sendError(connection, 'Forbidden', requestId);
-      if (ctx.accessLog !== undefined) ctx.accessLog.write({ event: messageEvent(ctx, connection, selection.routeKey, requestId), status: 403, errorMessage: 'Forbidden' });
-      return;
-    }
-    if (ctx.messageThrottle !== undefined && !ctx.messageThrottle.take(connection.stage, selection.routeKey)) {
-      ctx.logger.debug({ connectionId: connection.id, requestId, routeKey: selection.routeKey, code: 'SWB_ERR_THROTTLED' }, 'message throttled');
-      if (channels.clientError.hasSubscribers) channels.clientError.publish({ stage: connection.stage, code: 'SWB_ERR_THROTTLED' });
-      this.#sendError(connection, 'Too Many Requests', requestId);
-      if (ctx.accessLog !== undefined) ctx.accessLog.write({ event: messageEvent(ctx, connection, selection.routeKey, requestId), status: 429, errorMessage: 'Too Many Requests', errorResponseType: 'THROTTLED' });
-      return;
-    }
-    const started = performance.now();
-    const event = messageEvent(ctx, connection, selection.routeKey, requestId, data, binary, selection.body);
-    try {
-      const response = await route.integration.invoke(event, route.twoWay);
-      if (ctx.accessLog !== undefined) ctx.accessLog.write({ event, status: 200, integrationStatus: response.status, integrationLatency: performance.now() - started });
-      if (channels.integrationResponse.hasSubscribers) {
-        channels.integrationResponse.publish({ routeKey: selection.routeKey, stage: connection.stage, status: response.status, latencyMs: performance.now() - started });
-      }
-      if (ctx.groups !== undefined) applyGroupHeaders(ctx.groups, connection, response.headers);
-      if (route.twoWay && response.body.length > 0) this.#reply(connection, response.body, requestId);
-    } catch (error) {
-      const failure = error instanceof GatewayError ? error : new GatewayError('SWB_ERR_INTERNAL', 'unexpected integration failure', { cause: error });
-      if (channels.integrationError.hasSubscribers) {
-        channels.integrationError.publish({ routeKey: selection.routeKey, stage: connection.stage, code: failure.code, latencyMs: performance.now() - started });
-      }
-      if (failure.code === 'SWB_ERR_BAD_REQUEST_BODY') {
-        ctx.logger.debug({ connectionId: connection.id, routeKey: selection.routeKey, requestId, code: failure.code, reason: failure.message }, 'message failed request validation');
-        if (!connection.socket.closing) connection.socket.send(badRequestBodyFrame(connection.id, event.messageId ?? ''), false);
-        if (ctx.accessLog !== undefined) ctx.accessLog.write({ event, status: 400, errorMessage: 'Bad request body' });
-        return;
-      }
-      ctx.logger.warn({ connectionId: connection.id, routeKey: selection.routeKey, requestId, code: failure.code, err: failure }, 'integration failed');
-      const message = failure.code === 'SWB_ERR_BACKEND_TIMEOUT' ? 'Endpoint request timed out' : 'Internal server error';
-      this.#sendError(connection, message, requestId);
-      if (ctx.accessLog !== undefined) {
-        ctx.accessLog.write({ event, status: failure.code === 'SWB_ERR_BACKEND_TIMEOUT' ? 504 : 500, integrationLatency: performance.now() - started, errorMessage: message });
       }
     }
   }

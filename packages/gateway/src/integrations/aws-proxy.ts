@@ -65,15 +65,28 @@ export class AwsProxyIntegration implements Integration {
     this.#options = options;
   }
 
-  async invoke(event: IntegrationEvent): Promise<IntegrationResponse> {
-    // Only a CONNECT event carries a trace id (its X-Amzn-Trace-Id header).
-    const traceId = event.eventType === 'CONNECT' ? newTraceId(event.requestTimeEpoch) : '';
+  invoke(event: IntegrationEvent): Promise<IntegrationResponse> {
+    if (this.#batcher === undefined) return this.#invokeAlone(event);
+    // The per-message path of batches: a `then` rather than one more async function per event,
+    // and, like an async function, a rejection rather than a throw.
+    try {
+      return this.#batcher.add(awsProxyEventJson(event, this.#options.api, traceIdOf(event))).then(this.#respond);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  async #invokeAlone(event: IntegrationEvent): Promise<IntegrationResponse> {
+    const traceId = traceIdOf(event);
     const result =
       this.#target.kind === 'function'
         ? await this.#invokeFunction(this.#target, awsProxyEvent(event, this.#options.api, traceId))
-        : this.#batcher === undefined
-          ? await this.#post(this.#target, awsProxyEventJson(event, this.#options.api, traceId))
-          : await this.#batcher.add(awsProxyEventJson(event, this.#options.api, traceId));
+        : await this.#post(this.#target, awsProxyEventJson(event, this.#options.api, traceId));
+    return this.#respond(result);
+  }
+
+  /** The integration response of one result: a Lambda proxy result within the response size limit. */
+  readonly #respond = (result: unknown): IntegrationResponse => {
     const response = proxyResponse(result, this.#describe());
     if (response.body.length > this.#options.maxResponseBytes)
       throw new GatewayError(
@@ -81,7 +94,7 @@ export class AwsProxyIntegration implements Integration {
         `${this.#describe()} returned a body of more than ${this.#options.maxResponseBytes} bytes`,
       );
     return response;
-  }
+  };
 
   async close(): Promise<void> {
     // The runner and the pools are shared and closed by their owner.
@@ -123,7 +136,7 @@ export class AwsProxyIntegration implements Integration {
   }
 
   /** One batch: a JSON array of `count` events, answered by an array of as many results. */
-  async #postBatch(target: HttpTarget, body: string, count: number): Promise<readonly unknown[]> {
+  async #postBatch(target: HttpTarget, body: Buffer, count: number): Promise<readonly unknown[]> {
     const results = await this.#postJson(
       target,
       body,
@@ -139,7 +152,7 @@ export class AwsProxyIntegration implements Integration {
   }
 
   /** POSTs `body` with `headerLines`; an answer over `maxBytes` fails in the HTTP client (`too-large`). */
-  async #postJson(target: HttpTarget, body: string, headerLines: string, maxBytes: number): Promise<unknown> {
+  async #postJson(target: HttpTarget, body: string | Buffer, headerLines: string, maxBytes: number): Promise<unknown> {
     try {
       const response = await target.upstreams.request(
         {
@@ -147,7 +160,7 @@ export class AwsProxyIntegration implements Integration {
           path: target.path,
           headers: NO_HEADERS,
           trustedHeaders: headerLines,
-          body: Buffer.from(body),
+          body: typeof body === 'string' ? Buffer.from(body) : body,
           maxBodyBytes: maxBytes,
         },
         this.#options.timeoutMs,
@@ -173,6 +186,11 @@ export class AwsProxyIntegration implements Integration {
       throw classifyBackendError(error, target.uri, this.#options.timeoutMs);
     }
   }
+}
+
+/** The `X-Amzn-Trace-Id` of a call: only a CONNECT event carries one. */
+function traceIdOf(event: IntegrationEvent): string {
+  return event.eventType === 'CONNECT' ? newTraceId(event.requestTimeEpoch) : '';
 }
 
 /**

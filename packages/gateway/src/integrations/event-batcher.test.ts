@@ -11,16 +11,16 @@ interface SentBatch {
   reject(error: unknown): void;
 }
 
-/** A SendBatch that records each batch and lets the test answer it. */
+/** A SendBatch that records each batch (its body as text) and lets the test answer it. */
 function recorder(): {
   sent: SentBatch[];
-  send: (body: string, count: number) => Promise<readonly unknown[]>;
+  send: (body: Buffer, count: number) => Promise<readonly unknown[]>;
 } {
   const sent: SentBatch[] = [];
   return {
     sent,
     send(body, count) {
-      return new Promise((resolve, reject) => sent.push({ body, count, resolve, reject }));
+      return new Promise((resolve, reject) => sent.push({ body: body.toString(), count, resolve, reject }));
     },
   };
 }
@@ -162,6 +162,20 @@ describe('EventBatcher', () => {
     expect(sent).toHaveLength(1);
     sent[0]?.resolve(['x']);
     expect(await result).toBe('x');
+  });
+
+  it('writes every event whole as UTF-8, across the growth of its buffer, whatever its characters', async () => {
+    const { sent, send } = recorder();
+    const batcher = new EventBatcher(send, 1000);
+    // 2 batches of 200 events of about 1 KB each: past the first buffer (16 KB, then the last size).
+    const texts = ['plain', 'é accents', '漢字 three bytes', '😀 four-byte pairs', 'quote " and \\ and \n'];
+    for (let round = 0; round < 2; round += 1) {
+      const events = Array.from({ length: 200 }, (_, i) => ({ i, text: (texts[i % texts.length] ?? '').repeat(40) }));
+      for (const event of events) void batcher.add(JSON.stringify(event));
+      await afterTurn();
+      expect(JSON.parse(sent[round]?.body ?? '')).toEqual(events);
+    }
+    expect(sent.map(({ count }) => count)).toEqual([200, 200]);
   });
 
   describe('the byte cap', () => {

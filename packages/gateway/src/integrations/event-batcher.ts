@@ -10,14 +10,16 @@
  * @see docs/lambda.md "Event batches"
  */
 
-/** Sends one batch: `body` is a JSON array of `count` events; resolves with one result per event. */
-export type SendBatch = (body: string, count: number) => Promise<readonly unknown[]>;
+/** Sends one batch: `body` is a JSON array of `count` events (UTF-8); resolves with one result per event. */
+export type SendBatch = (body: Buffer, count: number) => Promise<readonly unknown[]>;
 
 /** A batch stops growing past this many bytes of JSON (one larger event still goes, alone). */
 export const MAX_BATCH_BYTES = 1_048_576;
 
+/** The first buffer of a batch, when no batch has been sent before (then: the last batch's size). */
+const FIRST_BUFFER_BYTES = 16_384;
+
 interface Waiting {
-  readonly json: string;
   readonly resolve: (result: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -26,8 +28,15 @@ export class EventBatcher {
   readonly #send: SendBatch;
   readonly #maxEvents: number;
   #waiting: Waiting[] = [];
-  /** Bytes of the batch body so far: the opening bracket, and each event with its separator. */
-  #bytes = 1;
+  /**
+   * The batch body so far, as UTF-8: the opening bracket and the events with commas between them,
+   * written as they arrive (each event's text is flattened and encoded once, straight into it).
+   */
+  #body: Buffer | undefined;
+  /** Bytes of `#body` written. */
+  #bytes = 0;
+  /** Bytes of the last batch sent: the size of the next batch's first buffer. */
+  #lastBatchBytes = FIRST_BUFFER_BYTES;
   #scheduled = false;
   /** Batches sent and not yet answered, and how many may be. */
   readonly #maxInFlight: number;
@@ -42,12 +51,20 @@ export class EventBatcher {
 
   /** Queues one event, already serialised as JSON; resolves with its result from the backend. */
   add(json: string): Promise<unknown> {
-    // Its bytes and the comma or bracket after it.
-    const bytes = Buffer.byteLength(json) + 1;
-    if (this.#waiting.length > 0 && this.#bytes + bytes > MAX_BATCH_BYTES) this.#flush();
+    // The most bytes its UTF-8 can take (3 per UTF-16 unit); the exact count only when that could
+    // take the batch, with the comma before the event and the bracket after it, past the cap.
+    const most = json.length * 3;
+    if (
+      this.#waiting.length > 0 &&
+      this.#bytes + most + 2 > MAX_BATCH_BYTES &&
+      this.#bytes + Buffer.byteLength(json) + 2 > MAX_BATCH_BYTES
+    )
+      this.#flush();
+    const body = this.#room(most);
+    body[this.#bytes] = this.#waiting.length === 0 ? OPEN_BRACKET : COMMA;
+    this.#bytes += 1 + body.write(json, this.#bytes + 1);
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ json, resolve, reject });
-      this.#bytes += bytes;
+      this.#waiting.push({ resolve, reject });
       if (this.#waiting.length >= this.#maxEvents) this.#flush();
       else if (!this.#scheduled) {
         this.#scheduled = true;
@@ -71,15 +88,28 @@ export class EventBatcher {
     }
   }
 
+  /** The body's buffer, with room for an event of `bytes` and the brackets or comma around it. */
+  #room(bytes: number): Buffer {
+    const needed = this.#bytes + bytes + 2;
+    const body = this.#body;
+    if (body !== undefined && body.length >= needed) return body;
+    const grown = Buffer.allocUnsafe(Math.max(needed, body === undefined ? this.#lastBatchBytes : body.length * 2));
+    if (body !== undefined) body.copy(grown, 0, 0, this.#bytes);
+    this.#body = grown;
+    return grown;
+  }
+
   #flush(): void {
     const batch = this.#waiting;
+    const body = this.#body as Buffer;
+    body[this.#bytes] = CLOSE_BRACKET;
+    const bytes = this.#bytes + 1;
     this.#waiting = [];
-    this.#bytes = 1;
-    let body = '[';
-    for (let i = 0; i < batch.length; i += 1) body += (i === 0 ? '' : ',') + (batch[i] as Waiting).json;
-    body += ']';
+    this.#body = undefined;
+    this.#bytes = 0;
+    this.#lastBatchBytes = Math.max(bytes, 1024);
     this.#inFlight += 1;
-    this.#send(body, batch.length).then(
+    this.#send(body.subarray(0, bytes), batch.length).then(
       (results) => {
         this.#done();
         for (let i = 0; i < batch.length; i += 1) (batch[i] as Waiting).resolve(results[i]);
@@ -91,6 +121,10 @@ export class EventBatcher {
     );
   }
 }
+
+const OPEN_BRACKET = 0x5b;
+const COMMA = 0x2c;
+const CLOSE_BRACKET = 0x5d;
 
 function flushLater(batcher: EventBatcher): void {
   batcher.flush();
