@@ -123,7 +123,6 @@ export class MessageDispatcher {
           ctx.accessLog.write({ event, status: failure.code === 'SWB_ERR_BACKEND_TIMEOUT' ? 504 : 500, integrationLatency: performance.now() - started, errorMessage: message });
         }
       }
-  
     } catch (error) {
       this.#ctx.logger.error({ connectionId: connection.id, err: error }, 'unexpected failure while dispatching a message');
     } finally {

@@ -16,8 +16,13 @@ export type SendBatch = (body: Buffer, count: number) => Promise<readonly unknow
 /** A batch stops growing past this many bytes of JSON (one larger event still goes, alone). */
 export const MAX_BATCH_BYTES = 1_048_576;
 
-/** The first buffer of a batch, when no batch has been sent before (then: the last batch's size). */
+/**
+ * The first buffer of a batch is the size of the last batch sent, within these bounds (it grows by
+ * doubling when events need more): one large batch does not make every later one allocate as much.
+ */
 const FIRST_BUFFER_BYTES = 16_384;
+const SMALLEST_BUFFER_BYTES = 1_024;
+const LARGEST_FIRST_BUFFER_BYTES = 65_536;
 
 interface Waiting {
   readonly resolve: (result: unknown) => void;
@@ -35,8 +40,8 @@ export class EventBatcher {
   #body: Buffer | undefined;
   /** Bytes of `#body` written. */
   #bytes = 0;
-  /** Bytes of the last batch sent: the size of the next batch's first buffer. */
-  #lastBatchBytes = FIRST_BUFFER_BYTES;
+  /** The size of the next batch's first buffer. */
+  #firstBufferBytes = FIRST_BUFFER_BYTES;
   #scheduled = false;
   /** Batches sent and not yet answered, and how many may be. */
   readonly #maxInFlight: number;
@@ -93,7 +98,7 @@ export class EventBatcher {
     const needed = this.#bytes + bytes + 2;
     const body = this.#body;
     if (body !== undefined && body.length >= needed) return body;
-    const grown = Buffer.allocUnsafe(Math.max(needed, body === undefined ? this.#lastBatchBytes : body.length * 2));
+    const grown = Buffer.allocUnsafe(Math.max(needed, body === undefined ? this.#firstBufferBytes : body.length * 2));
     if (body !== undefined) body.copy(grown, 0, 0, this.#bytes);
     this.#body = grown;
     return grown;
@@ -107,7 +112,7 @@ export class EventBatcher {
     this.#waiting = [];
     this.#body = undefined;
     this.#bytes = 0;
-    this.#lastBatchBytes = Math.max(bytes, 1024);
+    this.#firstBufferBytes = Math.min(Math.max(bytes, SMALLEST_BUFFER_BYTES), LARGEST_FIRST_BUFFER_BYTES);
     this.#inFlight += 1;
     this.#send(body.subarray(0, bytes), batch.length).then(
       (results) => {
