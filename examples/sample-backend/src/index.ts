@@ -10,7 +10,7 @@ export {
 } from './app.js';
 export { openSessionStore, runSampleBackend, type RunSampleBackendOptions } from './run.js';
 export { DEFAULT_SQLITE_PATH, parseCliArgs, type CliOptions } from './cli-args.js';
-export { DEFAULT_SESSION_TTL_SECONDS } from './sessions.js';
+export { DEFAULT_SESSION_TTL_SECONDS, Sessions } from './sessions.js';
 export { createConsoleLogger, type ConsoleLoggerOptions, type Logger, type LogLevel } from './logger.js';
 export type { ManagementCredentials } from './management-clients.js';
 export { MAX_BODY_BYTES } from './read-body.js';

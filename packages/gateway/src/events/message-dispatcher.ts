@@ -82,46 +82,28 @@ export class MessageDispatcher {
       if (channels.messageIn.hasSubscribers) channels.messageIn.publish({ connectionId: connection.id, stage: connection.stage, routeKey: selection.routeKey });
       const route = selection.route;
       if (route === undefined) {
-        ctx.logger.debug({ connectionId: connection.id, requestId, code: 'SWB_ERR_ROUTE_NOT_FOUND' }, 'no route matched and there is no $default');
-        if (channels.clientError.hasSubscribers) channels.clientError.publish({ stage: connection.stage, code: 'SWB_ERR_ROUTE_NOT_FOUND' });
-        this.#sendError(connection, 'Forbidden', requestId);
-        if (ctx.accessLog !== undefined) ctx.accessLog.write({ event: messageEvent(ctx, connection, selection.routeKey, requestId), status: 403, errorMessage: 'Forbidden' });
+        this.#refuse(connection, selection.routeKey, requestId, NO_ROUTE);
         return;
       }
       if (ctx.messageThrottle !== undefined && !ctx.messageThrottle.take(connection.stage, selection.routeKey)) {
-        ctx.logger.debug({ connectionId: connection.id, requestId, routeKey: selection.routeKey, code: 'SWB_ERR_THROTTLED' }, 'message throttled');
-        if (channels.clientError.hasSubscribers) channels.clientError.publish({ stage: connection.stage, code: 'SWB_ERR_THROTTLED' });
-        this.#sendError(connection, 'Too Many Requests', requestId);
-        if (ctx.accessLog !== undefined) ctx.accessLog.write({ event: messageEvent(ctx, connection, selection.routeKey, requestId), status: 429, errorMessage: 'Too Many Requests', errorResponseType: 'THROTTLED' });
+        this.#refuse(connection, selection.routeKey, requestId, THROTTLED);
         return;
       }
       const started = performance.now();
       const event = messageEvent(ctx, connection, selection.routeKey, requestId, data, binary, selection.body);
       try {
         const response = await route.integration.invoke(event, route.twoWay);
-        if (ctx.accessLog !== undefined) ctx.accessLog.write({ event, status: 200, integrationStatus: response.status, integrationLatency: performance.now() - started });
-        if (channels.integrationResponse.hasSubscribers) {
-          channels.integrationResponse.publish({ routeKey: selection.routeKey, stage: connection.stage, status: response.status, latencyMs: performance.now() - started });
+        if (ctx.accessLog !== undefined || channels.integrationResponse.hasSubscribers) {
+          const latencyMs = performance.now() - started;
+          ctx.accessLog?.write({ event, status: 200, integrationStatus: response.status, integrationLatency: latencyMs });
+          if (channels.integrationResponse.hasSubscribers) {
+            channels.integrationResponse.publish({ routeKey: selection.routeKey, stage: connection.stage, status: response.status, latencyMs });
+          }
         }
         if (ctx.groups !== undefined) applyGroupHeaders(ctx.groups, connection, response.headers);
         if (route.twoWay && response.body.length > 0) this.#reply(connection, response.body, requestId);
       } catch (error) {
-        const failure = error instanceof GatewayError ? error : new GatewayError('SWB_ERR_INTERNAL', 'unexpected integration failure', { cause: error });
-        if (channels.integrationError.hasSubscribers) {
-          channels.integrationError.publish({ routeKey: selection.routeKey, stage: connection.stage, code: failure.code, latencyMs: performance.now() - started });
-        }
-        if (failure.code === 'SWB_ERR_BAD_REQUEST_BODY') {
-          ctx.logger.debug({ connectionId: connection.id, routeKey: selection.routeKey, requestId, code: failure.code, reason: failure.message }, 'message failed request validation');
-          if (!connection.socket.closing) connection.socket.send(badRequestBodyFrame(connection.id, event.messageId ?? ''), false);
-          if (ctx.accessLog !== undefined) ctx.accessLog.write({ event, status: 400, errorMessage: 'Bad request body' });
-          return;
-        }
-        ctx.logger.warn({ connectionId: connection.id, routeKey: selection.routeKey, requestId, code: failure.code, err: failure }, 'integration failed');
-        const message = failure.code === 'SWB_ERR_BACKEND_TIMEOUT' ? 'Endpoint request timed out' : 'Internal server error';
-        this.#sendError(connection, message, requestId);
-        if (ctx.accessLog !== undefined) {
-          ctx.accessLog.write({ event, status: failure.code === 'SWB_ERR_BACKEND_TIMEOUT' ? 504 : 500, integrationLatency: performance.now() - started, errorMessage: message });
-        }
+        this.#integrationFailed(connection, event, started, error);
       }
     } catch (error) {
       this.#ctx.logger.error({ connectionId: connection.id, err: error }, 'unexpected failure while dispatching a message');
@@ -154,6 +136,39 @@ export class MessageDispatcher {
     }
   }
 
+  /** Answers a message whose integration failed: a bad request body, a timeout or any other failure. */
+  #integrationFailed(connection: Connection, event: IntegrationEvent, started: number, error: unknown): void {
+    const ctx = this.#ctx;
+    const { routeKey, requestId } = event;
+    const failure = error instanceof GatewayError ? error : new GatewayError('SWB_ERR_INTERNAL', 'unexpected integration failure', { cause: error });
+    if (channels.integrationError.hasSubscribers) {
+      channels.integrationError.publish({ routeKey, stage: connection.stage, code: failure.code, latencyMs: performance.now() - started });
+    }
+    if (failure.code === 'SWB_ERR_BAD_REQUEST_BODY') {
+      ctx.logger.debug({ connectionId: connection.id, routeKey, requestId, code: failure.code, reason: failure.message }, 'message failed request validation');
+      if (!connection.socket.closing) connection.socket.send(badRequestBodyFrame(connection.id, event.messageId ?? ''), false);
+      if (ctx.accessLog !== undefined) ctx.accessLog.write({ event, status: 400, errorMessage: 'Bad request body' });
+      return;
+    }
+    ctx.logger.warn({ connectionId: connection.id, routeKey, requestId, code: failure.code, err: failure }, 'integration failed');
+    const message = failure.code === 'SWB_ERR_BACKEND_TIMEOUT' ? 'Endpoint request timed out' : 'Internal server error';
+    this.#sendError(connection, message, requestId);
+    if (ctx.accessLog !== undefined) {
+      ctx.accessLog.write({ event, status: failure.code === 'SWB_ERR_BACKEND_TIMEOUT' ? 504 : 500, integrationLatency: performance.now() - started, errorMessage: message });
+    }
+  }
+
+  /** Answers a message no integration may take with its error frame, counted and logged. */
+  #refuse(connection: Connection, routeKey: string, requestId: string, refusal: Refusal): void {
+    const ctx = this.#ctx;
+    ctx.logger.debug({ connectionId: connection.id, requestId, routeKey, code: refusal.code }, refusal.log);
+    if (channels.clientError.hasSubscribers) channels.clientError.publish({ stage: connection.stage, code: refusal.code });
+    this.#sendError(connection, refusal.message, requestId);
+    if (ctx.accessLog !== undefined) {
+      ctx.accessLog.write({ event: messageEvent(ctx, connection, routeKey, requestId), status: refusal.status, errorMessage: refusal.message, errorResponseType: refusal.errorResponseType });
+    }
+  }
+
   /** Sends the backend's body as one frame: text when it is UTF-8, binary only when binary is accepted. */
   #reply(connection: Connection, body: Buffer, requestId: string): void {
     if (connection.socket.closing) return;
@@ -176,6 +191,18 @@ export class MessageDispatcher {
     if (channels.messageOut.hasSubscribers) channels.messageOut.publish({ connectionId: connection.id, stage: connection.stage, source: 'error' });
   }
 }
+
+/** Why a message is answered without an integration: its code, frame, access-log status and log line. */
+interface Refusal {
+  readonly code: 'SWB_ERR_ROUTE_NOT_FOUND' | 'SWB_ERR_THROTTLED';
+  readonly message: ErrorFrameMessage;
+  readonly status: number;
+  readonly errorResponseType?: string;
+  readonly log: string;
+}
+
+const NO_ROUTE: Refusal = { code: 'SWB_ERR_ROUTE_NOT_FOUND', message: 'Forbidden', status: 403, log: 'no route matched and there is no $default' };
+const THROTTLED: Refusal = { code: 'SWB_ERR_THROTTLED', message: 'Too Many Requests', status: 429, errorResponseType: 'THROTTLED', log: 'message throttled' };
 
 /**
  * The MESSAGE event of a client message: with its frame when it goes to an integration, without one

@@ -132,7 +132,7 @@ export class AwsProxyIntegration implements Integration {
 
   /** One event, alone in its request, as API Gateway sends it. */
   #post(target: HttpTarget, eventJson: string): Promise<unknown> {
-    return this.#postJson(target, eventJson, JSON_LINE, this.#options.maxResponseBytes);
+    return this.#postJson(target, Buffer.from(eventJson), JSON_LINE, this.#options.maxResponseBytes);
   }
 
   /** One batch: a JSON array of `count` events, answered by an array of as many results. */
@@ -152,7 +152,7 @@ export class AwsProxyIntegration implements Integration {
   }
 
   /** POSTs `body` with `headerLines`; an answer over `maxBytes` fails in the HTTP client (`too-large`). */
-  async #postJson(target: HttpTarget, body: string | Buffer, headerLines: string, maxBytes: number): Promise<unknown> {
+  async #postJson(target: HttpTarget, body: Buffer, headerLines: string, maxBytes: number): Promise<unknown> {
     try {
       const response = await target.upstreams.request(
         {
@@ -160,7 +160,7 @@ export class AwsProxyIntegration implements Integration {
           path: target.path,
           headers: NO_HEADERS,
           trustedHeaders: headerLines,
-          body: typeof body === 'string' ? Buffer.from(body) : body,
+          body,
           maxBodyBytes: maxBytes,
         },
         this.#options.timeoutMs,
