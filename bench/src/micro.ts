@@ -1,12 +1,12 @@
 /**
  * Micro-benchmarks of the per-message steps an optimisation changed, in this one process: the
- * MESSAGE Lambda event's JSON (with its UTF-8 length, which flattens the text as a batch did); an
- * AWS_PROXY integration's event batcher (each event's JSON into the batch body, 38 events a batch,
+ * MESSAGE Lambda event's JSON as the bytes of a request of its own; an AWS_PROXY integration's
+ * event batcher (each event's JSON written into the batch body, 38 events a batch,
  * the average batch at 100 connections on the reference machine); and the sample backend's session
  * count (create, then update, in the memory store). Each prints the fastest and the median of 12
  * rounds in ns per step. `npm run bench:micro`.
  */
-import { awsProxyEventJson, EventBatcher, type ApiIdentity, type IntegrationEvent } from '@switchboard/gateway/internal';
+import { awsProxyEventBytes, EventBatcher, messageEventWriter, type ApiIdentity, type IntegrationEvent } from '@switchboard/gateway/internal';
 import { DEFAULT_SESSION_TTL_SECONDS, Sessions } from '@switchboard/sample-backend';
 import { createSessionStore } from '@switchboard/session-store';
 
@@ -35,7 +35,7 @@ const connections = Array.from({ length: CONNECTIONS }, (_, i) => ({
   connectedAt: Date.now(),
 }));
 
-function messageJson(i: number): string {
+function messageEvent(i: number): IntegrationEvent {
   const connection = connections[i % CONNECTIONS];
   if (connection === undefined) throw new Error('no connection');
   const event: IntegrationEvent = {
@@ -52,16 +52,17 @@ function messageJson(i: number): string {
     binary: false,
     managementUrl: 'http://127.0.0.1:8081/dev',
   };
-  return awsProxyEventJson(event, api, '');
+  return event;
 }
 
 function eventJson(i: number): number {
-  return Buffer.byteLength(messageJson(i));
+  return awsProxyEventBytes(messageEvent(i), api, '').length;
 }
 
 const BATCH_EVENTS = 38;
 const batchResults: readonly unknown[] = Array.from({ length: BATCH_EVENTS }, () => null);
 let batchBytes = 0;
+const writer = messageEventWriter(api);
 const batcher = new EventBatcher(
   (body) => {
     batchBytes += body.length;
@@ -72,7 +73,7 @@ const batcher = new EventBatcher(
 
 /** One event into the batcher (its JSON included); every 38th sends the batch. */
 function batchEvent(i: number): void {
-  void batcher.add(messageJson(i));
+  void batcher.add(messageEvent(i), writer);
   if (i % BATCH_EVENTS === BATCH_EVENTS - 1) batcher.flush();
 }
 

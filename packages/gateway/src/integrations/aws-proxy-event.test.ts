@@ -2,7 +2,7 @@
 // byte, the captures of aws-websocket-api.md 2.4 (field names, order, header case, omitted query
 // fields, fixed DISCONNECT headers, the authorizer on every event).
 import { describe, expect, it } from 'vitest';
-import { awsProxyEvent, awsProxyEventJson } from './aws-proxy-event.js';
+import { awsProxyEvent, awsProxyEventBytes, messageEventWriter } from './aws-proxy-event.js';
 import { clfTime, type ApiIdentity, type IntegrationEvent } from './integration-event.js';
 
 const api: ApiIdentity = {
@@ -216,7 +216,7 @@ describe('AWS_PROXY event shapes (golden)', () => {
   });
 });
 
-describe('awsProxyEventJson: the same text as JSON.stringify(awsProxyEvent(…))', () => {
+describe('awsProxyEventBytes: the same bytes as JSON.stringify(awsProxyEvent(…))', () => {
   const message: IntegrationEvent = {
     ...base,
     handshake: { ...handshake, headers: {}, rawHeaders: undefined },
@@ -228,7 +228,7 @@ describe('awsProxyEventJson: the same text as JSON.stringify(awsProxyEvent(…))
     body: Buffer.from('hello'),
   };
   const same = (event: IntegrationEvent, apiIdentity: ApiIdentity = api) => {
-    const text = awsProxyEventJson(event, apiIdentity, traceId);
+    const text = awsProxyEventBytes(event, apiIdentity, traceId).toString();
     expect(text).toBe(JSON.stringify(awsProxyEvent(event, apiIdentity, traceId)));
     return JSON.parse(text) as {
       requestContext: Record<string, unknown>;
@@ -238,7 +238,7 @@ describe('awsProxyEventJson: the same text as JSON.stringify(awsProxyEvent(…))
   };
 
   it('a text MESSAGE, byte for byte the aws-lambda-go capture', () => {
-    expect(awsProxyEventJson({ ...message, body: Buffer.from('{\r\n\t"a": 1\r\n}') }, api, traceId)).toBe(
+    expect(awsProxyEventBytes({ ...message, body: Buffer.from('{\r\n\t"a": 1\r\n}') }, api, traceId).toString()).toBe(
       '{"requestContext":{"routeKey":"$default","messageId":"R1knPc2ntjMCFIA=","eventType":"MESSAGE","extendedRequestId":"R1knPH17NjMFftw=","requestTime":"20/Jan/2024:11:55:00 +0000","messageDirection":"IN","stage":"prod","connectedAt":1705751697419,"requestTimeEpoch":1705751700453,"identity":{"userAgent":"Mozilla/5.0 ...","sourceIp":"49.105.91.154"},"requestId":"R1knPH17NjMFftw=","domainName":"dl7ptocha9.execute-api.ap-northeast-1.amazonaws.com","connectionId":"R1kmxc2VNjMCFIA=","apiId":"dl7ptocha9"},"body":"{\\r\\n\\t\\"a\\": 1\\r\\n}","isBase64Encoded":false}',
     );
     expect(same(message).body).toBe('hello');
@@ -310,6 +310,31 @@ describe('awsProxyEventJson: the same text as JSON.stringify(awsProxyEvent(…))
       1705751700000, 1705751700999, 1705751701000, 1705751700500, 1705751701999, 1705751702000,
     ])
       same({ ...message, requestTimeEpoch: epoch });
+  });
+
+  it('the message writer: at any offset of a used buffer, within its most bytes, across route keys, epochs and ids', () => {
+    const writer = messageEventWriter(api);
+    const into = Buffer.alloc(64 * 1024, 0xee);
+    let at = 3;
+    const events: IntegrationEvent[] = [];
+    for (const [i, routeKey] of ['$default', 'sendmessage', '$default', 'route "quoted"', '$default'].entries())
+      for (const epoch of [1705751700000, 1705751700000, 1705751700001, 1705751701000])
+        events.push({
+          ...message,
+          routeKey,
+          requestTimeEpoch: epoch + i,
+          requestId: `R1knPH17NjM${String(i)}ftw=`,
+          messageId: i === 2 ? undefined : `R1knPc2ntjM${String(i)}FIA=`,
+          body: Buffer.from(`{"n":${String(i)},"text":"é\n"}`),
+          binary: i === 4 && epoch % 2 === 1,
+        });
+    for (const event of events) {
+      const end = writer.write(event, into, at);
+      expect(end - at).toBeLessThanOrEqual(writer.mostBytes(event));
+      expect(into.subarray(at, end).toString()).toBe(JSON.stringify(awsProxyEvent(event, api, traceId)));
+      expect(into[end]).toBe(0xee);
+      at = end + 1;
+    }
   });
 
   it('falls back to awsProxyEvent for CONNECT (with its headers, query and trace id) and DISCONNECT', () => {

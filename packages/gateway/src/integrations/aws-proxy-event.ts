@@ -5,7 +5,9 @@
  * @see ../../../../../shared/docs/aws-websocket-api.md section 2.4 (golden tests: test/integrations/aws-proxy-event.test.ts)
  */
 import { authorizerForEvent } from '../auth/authorizer-context.js';
+import type { EventWriter } from './event-batcher.js';
 import { clfTime, type ApiIdentity, type IntegrationEvent } from './integration-event.js';
+import { jsonStringMostBytes, utf8JsonStringMostBytes, writeJsonString, writeUtf8AsJsonString } from './json-bytes.js';
 
 /** Handshake headers AWS does not pass to the `$connect` integration (hop-by-hop), lower case. */
 const DROPPED = new Set([
@@ -43,34 +45,140 @@ export function awsProxyEvent(event: IntegrationEvent, api: ApiIdentity, traceId
 }
 
 /**
- * `JSON.stringify(awsProxyEvent(event, api, traceId))`, the same text, written without building the
- * objects first for a MESSAGE without an authorizer (the per-message path of event batches). The
- * parts that stay the same for a connection are built at its first message and kept with it.
+ * `JSON.stringify(awsProxyEvent(event, api, traceId))` as UTF-8 bytes: a MESSAGE without an
+ * authorizer is written by {@link messageEventWriter}, anything else through the event object.
  */
-export function awsProxyEventJson(event: IntegrationEvent, api: ApiIdentity, traceId: string): string {
-  if (event.eventType !== 'MESSAGE' || event.authorizer !== undefined)
-    return JSON.stringify(awsProxyEvent(event, api, traceId));
-  const binary = event.binary === true;
-  const body = event.body ?? EMPTY;
-  const parts = connectionParts(event, api);
-  const requestId = JSON.stringify(event.requestId);
-  return (
-    `{"requestContext":{"routeKey":${JSON.stringify(event.routeKey)},` +
-    (event.messageId === undefined ? '' : `"messageId":${JSON.stringify(event.messageId)},`) +
-    `"eventType":"MESSAGE","extendedRequestId":${requestId},"requestTime":"${clfTime(event.requestTimeEpoch)}` +
-    parts.beforeEpoch +
-    String(event.requestTimeEpoch) +
-    parts.beforeRequestId +
-    requestId +
-    parts.beforeBody +
-    (binary ? `"${body.toString('base64')}"` : JSON.stringify(body.toString())) +
-    (binary ? ',"isBase64Encoded":true}' : ',"isBase64Encoded":false}')
-  );
+export function awsProxyEventBytes(event: IntegrationEvent, api: ApiIdentity, traceId: string): Buffer {
+  if (!isPlainMessage(event)) return Buffer.from(JSON.stringify(awsProxyEvent(event, api, traceId)));
+  const writer = messageEventWriter(api);
+  const bytes = Buffer.allocUnsafe(writer.mostBytes(event));
+  return bytes.subarray(0, writer.write(event, bytes, 0));
+}
+
+/** True for the events {@link messageEventWriter} writes: a MESSAGE without an authorizer. */
+export function isPlainMessage(event: IntegrationEvent): boolean {
+  return event.eventType === 'MESSAGE' && event.authorizer === undefined;
+}
+
+/**
+ * Writes the JSON of a MESSAGE event without an authorizer (see {@link isPlainMessage}) straight
+ * into a buffer, the same bytes as `JSON.stringify(awsProxyEvent(event, api, ''))`: the per-message
+ * path of event batches. It builds no string: the text that is the same for all of a connection's
+ * messages is encoded at its first message and kept with it, the rest is written piece by piece.
+ */
+export function messageEventWriter(api: ApiIdentity): EventWriter<IntegrationEvent> {
+  let writer = writersByApi.get(api);
+  if (writer === undefined) {
+    writer = newMessageEventWriter(api);
+    writersByApi.set(api, writer);
+  }
+  return writer;
+}
+
+const writersByApi = new WeakMap<ApiIdentity, EventWriter<IntegrationEvent>>();
+
+function newMessageEventWriter(api: ApiIdentity): EventWriter<IntegrationEvent> {
+  return {
+    mostBytes(event) {
+      const body = event.body ?? EMPTY;
+      return (
+        connectionParts(event, api).bytes +
+        jsonStringMostBytes(event.routeKey) +
+        (event.messageId === undefined ? 0 : jsonStringMostBytes(event.messageId)) +
+        2 * jsonStringMostBytes(event.requestId) +
+        (event.binary === true ? 2 + Math.ceil(body.length / 3) * 4 : utf8JsonStringMostBytes(body))
+      );
+    },
+    write(event, into, at) {
+      const parts = connectionParts(event, api);
+      const body = event.body ?? EMPTY;
+      const withMessageId = event.messageId !== undefined;
+      at = put(into, at, routeHead(event.routeKey, withMessageId));
+      if (withMessageId) at = writeJsonString(into, at, event.messageId);
+      at = put(into, at, EXTENDED_REQUEST_ID);
+      const requestIdAt = at;
+      at = writeJsonString(into, at, event.requestId);
+      const requestIdEnd = at;
+      at = put(into, at, REQUEST_TIME);
+      at = put(into, at, clfTimeBytes(event.requestTimeEpoch));
+      at = put(into, at, parts.beforeEpoch);
+      at = put(into, at, epochBytes(event.requestTimeEpoch));
+      at = put(into, at, parts.beforeRequestId);
+      into.copyWithin(at, requestIdAt, requestIdEnd);
+      at += requestIdEnd - requestIdAt;
+      at = put(into, at, parts.beforeBody);
+      if (event.binary === true) {
+        into[at] = QUOTE;
+        at += 1 + into.write(body.toString('base64'), at + 1, 'latin1');
+        into[at] = QUOTE;
+        return put(into, at + 1, BASE64_TAIL);
+      }
+      at = writeUtf8AsJsonString(into, at, body);
+      return put(into, at, TEXT_TAIL);
+    },
+  };
+}
+
+/** Copies `part` to `at`; returns where it ends. */
+function put(into: Buffer, at: number, part: Uint8Array): number {
+  into.set(part, at);
+  return at + part.length;
+}
+
+const HEAD = '{"requestContext":{"routeKey":';
+const MESSAGE_ID = ',"messageId":';
+const EXTENDED_REQUEST_ID = Buffer.from(',"eventType":"MESSAGE","extendedRequestId":');
+const REQUEST_TIME = Buffer.from(',"requestTime":"');
+const TEXT_TAIL = Buffer.from(',"isBase64Encoded":false}');
+const BASE64_TAIL = Buffer.from(',"isBase64Encoded":true}');
+const QUOTE = 0x22;
+
+/**
+ * The event's start up to its messageId (`{"requestContext":{"routeKey":…,"messageId":`), or up to
+ * the route key without one, by route key: the route keys of the configured routes.
+ */
+const routeHeads = new Map<string, { readonly withMessageId: Buffer; readonly withoutMessageId: Buffer }>();
+const MOST_ROUTE_HEADS = 1_000;
+
+function routeHead(routeKey: string, withMessageId: boolean): Buffer {
+  let heads = routeHeads.get(routeKey);
+  if (heads === undefined) {
+    const head = HEAD + JSON.stringify(routeKey);
+    heads = { withMessageId: Buffer.from(head + MESSAGE_ID), withoutMessageId: Buffer.from(head) };
+    if (routeHeads.size >= MOST_ROUTE_HEADS) routeHeads.clear();
+    routeHeads.set(routeKey, heads);
+  }
+  return withMessageId ? heads.withMessageId : heads.withoutMessageId;
+}
+
+/** `requestTimeEpoch` as bytes, kept for the millisecond it names. */
+let epochBytesMs = Number.NaN;
+let epochBytesText = Buffer.alloc(0);
+
+function epochBytes(epochMs: number): Buffer {
+  if (epochMs !== epochBytesMs) {
+    epochBytesText = Buffer.from(JSON.stringify(epochMs));
+    epochBytesMs = epochMs;
+  }
+  return epochBytesText;
+}
+
+/** `clfTime` as bytes, kept for the second it names (events of the same second share it). */
+let clfBytesSecond = Number.NaN;
+let clfBytes = Buffer.alloc(0);
+
+function clfTimeBytes(epochMs: number): Buffer {
+  const second = Math.floor(epochMs / 1000);
+  if (second !== clfBytesSecond) {
+    clfBytes = Buffer.from(clfTime(epochMs));
+    clfBytesSecond = second;
+  }
+  return clfBytes;
 }
 
 /**
  * The JSON of a MESSAGE event's requestContext that is the same for every message of a connection,
- * in three pieces around the fields that change.
+ * as UTF-8, in three pieces around the fields that change.
  */
 interface ConnectionParts {
   readonly api: ApiIdentity;
@@ -78,11 +186,16 @@ interface ConnectionParts {
   readonly stage: string;
   readonly connectedAt: number;
   /** `","messageDirection":"IN","stage":…,"connectedAt":…,"requestTimeEpoch":` (closes requestTime). */
-  readonly beforeEpoch: string;
+  readonly beforeEpoch: Buffer;
   /** `,"identity":{"userAgent":…,"sourceIp":…},"requestId":` */
-  readonly beforeRequestId: string;
+  readonly beforeRequestId: Buffer;
   /** `,"domainName":…,"connectionId":…,"apiId":…},"body":` */
-  readonly beforeBody: string;
+  readonly beforeBody: Buffer;
+  /**
+   * The most bytes of an event of this connection apart from its route key, ids and body: these
+   * parts, the constant text around them, the time and the epoch.
+   */
+  readonly bytes: number;
 }
 
 /**
@@ -92,6 +205,9 @@ interface ConnectionParts {
  * another connection or API gets parts of its own.
  */
 const partsByHandshake = new WeakMap<IntegrationEvent['handshake'], ConnectionParts>();
+
+/** The constant text of a MESSAGE event, the CLF time (26 bytes) and the epoch (up to 24 digits). */
+const FIXED_BYTES = HEAD.length + MESSAGE_ID.length + EXTENDED_REQUEST_ID.length + REQUEST_TIME.length + 26 + 24 + Math.max(TEXT_TAIL.length, BASE64_TAIL.length);
 
 function connectionParts(event: IntegrationEvent, api: ApiIdentity): ConnectionParts {
   const known = partsByHandshake.get(event.handshake);
@@ -104,14 +220,18 @@ function connectionParts(event: IntegrationEvent, api: ApiIdentity): ConnectionP
   )
     return known;
   const { handshake } = event;
+  const beforeEpoch = Buffer.from(`","messageDirection":"IN","stage":${JSON.stringify(event.stage)},"connectedAt":${event.connectedAt},"requestTimeEpoch":`);
+  const beforeRequestId = Buffer.from(`,"identity":{"userAgent":${JSON.stringify(handshake.userAgent)},"sourceIp":${JSON.stringify(handshake.sourceIp)}},"requestId":`);
+  const beforeBody = Buffer.from(`,"domainName":${JSON.stringify(api.domainName)},"connectionId":${JSON.stringify(event.connectionId)},"apiId":${JSON.stringify(api.apiId)}},"body":`);
   const parts: ConnectionParts = {
     api,
     connectionId: event.connectionId,
     stage: event.stage,
     connectedAt: event.connectedAt,
-    beforeEpoch: `","messageDirection":"IN","stage":${JSON.stringify(event.stage)},"connectedAt":${event.connectedAt},"requestTimeEpoch":`,
-    beforeRequestId: `,"identity":{"userAgent":${JSON.stringify(handshake.userAgent)},"sourceIp":${JSON.stringify(handshake.sourceIp)}},"requestId":`,
-    beforeBody: `,"domainName":${JSON.stringify(api.domainName)},"connectionId":${JSON.stringify(event.connectionId)},"apiId":${JSON.stringify(api.apiId)}},"body":`,
+    beforeEpoch,
+    beforeRequestId,
+    beforeBody,
+    bytes: FIXED_BYTES + beforeEpoch.length + beforeRequestId.length + beforeBody.length,
   };
   partsByHandshake.set(handshake, parts);
   return parts;

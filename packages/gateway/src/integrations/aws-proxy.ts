@@ -9,9 +9,9 @@ import { newTraceId } from '../connections/ids.js';
 import { GatewayError } from '../errors.js';
 import type { LambdaFunctionSpec } from '../lambda/lambda-function.js';
 import type { LambdaRunner } from '../lambda/lambda-runner.js';
-import { awsProxyEvent, awsProxyEventJson } from './aws-proxy-event.js';
+import { awsProxyEvent, awsProxyEventBytes, isPlainMessage, messageEventWriter } from './aws-proxy-event.js';
 import { classifyBackendError } from './backend-errors.js';
-import { EventBatcher } from './event-batcher.js';
+import { EventBatcher, jsonBytes, type EventWriter } from './event-batcher.js';
 import type { ApiIdentity, Integration, IntegrationEvent, IntegrationResponse } from './integration-event.js';
 import type { UpstreamSet } from './upstreams/upstream-set.js';
 
@@ -48,6 +48,7 @@ export class AwsProxyIntegration implements Integration {
   readonly #target: Extract<AwsProxyTarget, { kind: 'function' }> | HttpTarget;
   readonly #options: AwsProxyOptions;
   readonly #batcher: EventBatcher | undefined;
+  readonly #messageWriter: EventWriter<IntegrationEvent>;
 
   constructor(target: AwsProxyTarget, options: AwsProxyOptions) {
     if (target.kind === 'http') {
@@ -63,6 +64,7 @@ export class AwsProxyIntegration implements Integration {
         );
     } else this.#target = target;
     this.#options = options;
+    this.#messageWriter = messageEventWriter(options.api);
   }
 
   invoke(event: IntegrationEvent): Promise<IntegrationResponse> {
@@ -70,7 +72,10 @@ export class AwsProxyIntegration implements Integration {
     // The per-message path of batches: a `then` rather than one more async function per event,
     // and, like an async function, a rejection rather than a throw.
     try {
-      return this.#batcher.add(awsProxyEventJson(event, this.#options.api, traceIdOf(event))).then(this.#respond);
+      const added = isPlainMessage(event)
+        ? this.#batcher.add(event, this.#messageWriter)
+        : this.#batcher.add(awsProxyEventBytes(event, this.#options.api, traceIdOf(event)), jsonBytes);
+      return added.then(this.#respond);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
@@ -81,7 +86,7 @@ export class AwsProxyIntegration implements Integration {
     const result =
       this.#target.kind === 'function'
         ? await this.#invokeFunction(this.#target, awsProxyEvent(event, this.#options.api, traceId))
-        : await this.#post(this.#target, awsProxyEventJson(event, this.#options.api, traceId));
+        : await this.#post(this.#target, awsProxyEventBytes(event, this.#options.api, traceId));
     return this.#respond(result);
   }
 
@@ -131,8 +136,8 @@ export class AwsProxyIntegration implements Integration {
   }
 
   /** One event, alone in its request, as API Gateway sends it. */
-  #post(target: HttpTarget, eventJson: string): Promise<unknown> {
-    return this.#postJson(target, Buffer.from(eventJson), JSON_LINE, this.#options.maxResponseBytes);
+  #post(target: HttpTarget, eventJson: Buffer): Promise<unknown> {
+    return this.#postJson(target, eventJson, JSON_LINE, this.#options.maxResponseBytes);
   }
 
   /** One batch: a JSON array of `count` events, answered by an array of as many results. */

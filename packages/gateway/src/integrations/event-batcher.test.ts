@@ -2,7 +2,7 @@
 // full batch leaves at once, a batch stops growing at MAX_BATCH_BYTES, each caller gets its own
 // result in order, and a failed batch fails every event in it. No sockets, no timers.
 import { describe, expect, it } from 'vitest';
-import { EventBatcher, MAX_BATCH_BYTES } from './event-batcher.js';
+import { EventBatcher, jsonText, MAX_BATCH_BYTES } from './event-batcher.js';
 
 interface SentBatch {
   readonly body: string;
@@ -32,7 +32,7 @@ describe('EventBatcher', () => {
   it('sends the events handed over in one turn as one JSON array, at the end of the turn', async () => {
     const { sent, send } = recorder();
     const batcher = new EventBatcher(send, 10);
-    const results = [batcher.add('{"n":1}'), batcher.add('{"n":2}'), batcher.add('"three"')];
+    const results = [batcher.add('{"n":1}', jsonText), batcher.add('{"n":2}', jsonText), batcher.add('"three"', jsonText)];
     expect(sent).toHaveLength(0);
     await afterTurn();
     expect(sent.map(({ body, count }) => ({ body, count }))).toEqual([
@@ -46,7 +46,7 @@ describe('EventBatcher', () => {
   it('sends one event alone, as an array of one, when nothing else arrives in its turn', async () => {
     const { sent, send } = recorder();
     const batcher = new EventBatcher(send, 10);
-    const result = batcher.add('{"only":true}');
+    const result = batcher.add('{"only":true}', jsonText);
     await afterTurn();
     expect(sent.map(({ body, count }) => ({ body, count }))).toEqual([{ body: '[{"only":true}]', count: 1 }]);
     sent[0]?.resolve([{ statusCode: 200 }]);
@@ -56,10 +56,10 @@ describe('EventBatcher', () => {
   it('keeps the events of different turns in different batches', async () => {
     const { sent, send } = recorder();
     const batcher = new EventBatcher(send, 10);
-    const first = batcher.add('1');
-    const second = batcher.add('2');
+    const first = batcher.add('1', jsonText);
+    const second = batcher.add('2', jsonText);
     await afterTurn();
-    const third = batcher.add('3');
+    const third = batcher.add('3', jsonText);
     await afterTurn();
     expect(sent.map(({ body }) => body)).toEqual(['[1,2]', '[3]']);
     sent[1]?.resolve(['c']);
@@ -70,7 +70,7 @@ describe('EventBatcher', () => {
   it('sends a full batch at once, without waiting for the end of the turn, and the rest at the end', async () => {
     const { sent, send } = recorder();
     const batcher = new EventBatcher(send, 3);
-    const results = ['1', '2', '3', '4', '5'].map((json) => batcher.add(json));
+    const results = ['1', '2', '3', '4', '5'].map((json) => batcher.add(json, jsonText));
     // The Promise executor runs synchronously: the full batch has already left.
     expect(sent.map(({ body, count }) => ({ body, count }))).toEqual([{ body: '[1,2,3]', count: 3 }]);
     await afterTurn();
@@ -86,8 +86,8 @@ describe('EventBatcher', () => {
   it('sends every event alone with maxEvents 1', async () => {
     const { sent, send } = recorder();
     const batcher = new EventBatcher(send, 1);
-    void batcher.add('1');
-    void batcher.add('2');
+    void batcher.add('1', jsonText);
+    void batcher.add('2', jsonText);
     expect(sent.map(({ body }) => body)).toEqual(['[1]', '[2]']);
     await afterTurn();
     expect(sent).toHaveLength(2);
@@ -96,7 +96,7 @@ describe('EventBatcher', () => {
   it('gives each caller the result at its own position, whatever order the batches settle in', async () => {
     const { sent, send } = recorder();
     const batcher = new EventBatcher(send, 100);
-    const results = Array.from({ length: 50 }, (_, i) => batcher.add(JSON.stringify({ i })));
+    const results = Array.from({ length: 50 }, (_, i) => batcher.add(JSON.stringify({ i }), jsonText));
     await afterTurn();
     expect(sent).toHaveLength(1);
     const events = JSON.parse(sent[0]?.body ?? '') as { i: number }[];
@@ -109,7 +109,7 @@ describe('EventBatcher', () => {
   it('rejects every event of a failed batch with the same error, and leaves other batches alone', async () => {
     const { sent, send } = recorder();
     const batcher = new EventBatcher(send, 2);
-    const results = ['1', '2', '3'].map((json) => batcher.add(json));
+    const results = ['1', '2', '3'].map((json) => batcher.add(json, jsonText));
     await afterTurn();
     expect(sent.map(({ body }) => body)).toEqual(['[1,2]', '[3]']);
     const failure = new Error('backend down');
@@ -128,11 +128,11 @@ describe('EventBatcher', () => {
   it('carries on after a failed batch', async () => {
     const { sent, send } = recorder();
     const batcher = new EventBatcher(send, 10);
-    const failed = batcher.add('1');
+    const failed = batcher.add('1', jsonText);
     await afterTurn();
     sent[0]?.reject(new Error('boom'));
     await expect(failed).rejects.toThrow('boom');
-    const next = batcher.add('2');
+    const next = batcher.add('2', jsonText);
     await afterTurn();
     expect(sent.map(({ body }) => body)).toEqual(['[1]', '[2]']);
     sent[1]?.resolve(['ok']);
@@ -144,8 +144,8 @@ describe('EventBatcher', () => {
     const batcher = new EventBatcher(send, 2);
     batcher.flush();
     expect(sent).toHaveLength(0);
-    void batcher.add('1');
-    void batcher.add('2');
+    void batcher.add('1', jsonText);
+    void batcher.add('2', jsonText);
     expect(sent).toHaveLength(1);
     batcher.flush();
     await afterTurn();
@@ -155,7 +155,7 @@ describe('EventBatcher', () => {
   it('sends what is waiting on an explicit flush', async () => {
     const { sent, send } = recorder();
     const batcher = new EventBatcher(send, 10);
-    const result = batcher.add('1');
+    const result = batcher.add('1', jsonText);
     batcher.flush();
     expect(sent.map(({ body }) => body)).toEqual(['[1]']);
     await afterTurn();
@@ -171,7 +171,7 @@ describe('EventBatcher', () => {
     const texts = ['plain', 'é accents', '漢字 three bytes', '😀 four-byte pairs', 'quote " and \\ and \n'];
     for (let round = 0; round < 2; round += 1) {
       const events = Array.from({ length: 200 }, (_, i) => ({ i, text: (texts[i % texts.length] ?? '').repeat(40) }));
-      for (const event of events) void batcher.add(JSON.stringify(event));
+      for (const event of events) void batcher.add(JSON.stringify(event), jsonText);
       await afterTurn();
       expect(JSON.parse(sent[round]?.body ?? '')).toEqual(events);
     }
@@ -185,7 +185,7 @@ describe('EventBatcher', () => {
       const { sent, send } = recorder();
       const batcher = new EventBatcher(send, 1000);
       const size = 300_000;
-      const results = [1, 2, 3, 4].map(() => batcher.add(event(size)));
+      const results = [1, 2, 3, 4].map(() => batcher.add(event(size), jsonText));
       // Three events fit in 1 MiB, the fourth would not: the three leave at once.
       expect(sent.map(({ count }) => count)).toEqual([3]);
       await afterTurn();
@@ -199,9 +199,9 @@ describe('EventBatcher', () => {
     it('sends an event larger than MAX_BATCH_BYTES alone, without holding back the events before it', async () => {
       const { sent, send } = recorder();
       const batcher = new EventBatcher(send, 1000);
-      void batcher.add('"small"');
-      void batcher.add(event(MAX_BATCH_BYTES + 10));
-      void batcher.add('"after"');
+      void batcher.add('"small"', jsonText);
+      void batcher.add(event(MAX_BATCH_BYTES + 10), jsonText);
+      void batcher.add('"after"', jsonText);
       await afterTurn();
       expect(sent.map(({ count }) => count)).toEqual([1, 1, 1]);
       expect(sent[0]?.body).toBe('["small"]');
@@ -213,7 +213,7 @@ describe('EventBatcher', () => {
       const { sent, send } = recorder();
       const batcher = new EventBatcher(send, 1000);
       // 100 000 three-byte characters: 100 002 code units, 300 002 bytes of UTF-8 each.
-      for (let i = 0; i < 8; i += 1) void batcher.add(event(100_002, '漢'));
+      for (let i = 0; i < 8; i += 1) void batcher.add(event(100_002, '漢'), jsonText);
       await afterTurn();
       for (const batch of sent) expect(Buffer.byteLength(batch.body)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
     });
@@ -223,12 +223,12 @@ describe('EventBatcher', () => {
     it('holds a partial batch while the limit is reached and sends it, grown, once a batch is answered', async () => {
       const { sent, send } = recorder();
       const batcher = new EventBatcher(send, 10, 1);
-      const first = batcher.add('1');
+      const first = batcher.add('1', jsonText);
       await afterTurn();
       expect(sent.map((batch) => batch.body)).toEqual(['[1]']);
-      const waiting = [batcher.add('2'), batcher.add('3')];
+      const waiting = [batcher.add('2', jsonText), batcher.add('3', jsonText)];
       await afterTurn();
-      const later = batcher.add('4');
+      const later = batcher.add('4', jsonText);
       await afterTurn();
       // One batch is out: the others wait and grow across turns.
       expect(sent).toHaveLength(1);
@@ -243,19 +243,19 @@ describe('EventBatcher', () => {
     it('still sends a full batch at once', async () => {
       const { sent, send } = recorder();
       const batcher = new EventBatcher(send, 2, 1);
-      void batcher.add('1');
+      void batcher.add('1', jsonText);
       await afterTurn();
-      void batcher.add('2');
-      void batcher.add('3');
+      void batcher.add('2', jsonText);
+      void batcher.add('3', jsonText);
       expect(sent.map((batch) => batch.body)).toEqual(['[1]', '[2,3]']);
     });
 
     it('frees the slot when a batch fails, so the waiting events leave', async () => {
       const { sent, send } = recorder();
       const batcher = new EventBatcher(send, 10, 1);
-      const failed = batcher.add('1');
+      const failed = batcher.add('1', jsonText);
       await afterTurn();
-      const next = batcher.add('2');
+      const next = batcher.add('2', jsonText);
       await afterTurn();
       expect(sent).toHaveLength(1);
       sent[0]?.reject(new Error('backend down'));
@@ -269,9 +269,9 @@ describe('EventBatcher', () => {
     it('0 means no limit: every turn sends its batch', async () => {
       const { sent, send } = recorder();
       const batcher = new EventBatcher(send, 10, 0);
-      void batcher.add('1');
+      void batcher.add('1', jsonText);
       await afterTurn();
-      void batcher.add('2');
+      void batcher.add('2', jsonText);
       await afterTurn();
       expect(sent.map((batch) => batch.body)).toEqual(['[1]', '[2]']);
     });

@@ -13,6 +13,29 @@
 /** Sends one batch: `body` is a JSON array of `count` events (UTF-8); resolves with one result per event. */
 export type SendBatch = (body: Buffer, count: number) => Promise<readonly unknown[]>;
 
+/** Writes an event's JSON as UTF-8 straight into the batch. */
+export interface EventWriter<T> {
+  /** The most bytes `write` may take for `event`. */
+  mostBytes(event: T): number;
+  /** Writes `event` at `at` in `into` (with room for `mostBytes`); returns where it ends. */
+  write(event: T, into: Buffer, at: number): number;
+}
+
+/** An event already serialised as JSON text. */
+export const jsonText: EventWriter<string> = {
+  mostBytes: (json) => json.length * 3,
+  write: (json, into, at) => at + into.write(json, at),
+};
+
+/** An event already serialised as JSON, as UTF-8 bytes. */
+export const jsonBytes: EventWriter<Uint8Array> = {
+  mostBytes: (json) => json.length,
+  write: (json, into, at) => {
+    into.set(json, at);
+    return at + json.length;
+  },
+};
+
 /** A batch stops growing past this many bytes of JSON (one larger event still goes, alone). */
 export const MAX_BATCH_BYTES = 1_048_576;
 
@@ -35,7 +58,7 @@ export class EventBatcher {
   #waiting: Waiting[] = [];
   /**
    * The batch body so far, as UTF-8: the opening bracket and the events with commas between them,
-   * written as they arrive (each event's text is flattened and encoded once, straight into it).
+   * written straight into it as they arrive.
    */
   #body: Buffer | undefined;
   /** Bytes of `#body` written. */
@@ -54,20 +77,17 @@ export class EventBatcher {
     this.#maxInFlight = maxInFlight === 0 ? Number.POSITIVE_INFINITY : maxInFlight;
   }
 
-  /** Queues one event, already serialised as JSON; resolves with its result from the backend. */
-  add(json: string): Promise<unknown> {
-    // The most bytes its UTF-8 can take (3 per UTF-16 unit); the exact count only when that could
-    // take the batch, with the comma before the event and the bracket after it, past the cap.
-    const most = json.length * 3;
-    if (
-      this.#waiting.length > 0 &&
-      this.#bytes + most + 2 > MAX_BATCH_BYTES &&
-      this.#bytes + Buffer.byteLength(json) + 2 > MAX_BATCH_BYTES
-    )
-      this.#flush();
-    const body = this.#room(most);
-    body[this.#bytes] = this.#waiting.length === 0 ? OPEN_BRACKET : COMMA;
-    this.#bytes += 1 + body.write(json, this.#bytes + 1);
+  /**
+   * Queues one event, written as JSON into the batch by `writer`; resolves with its result from the
+   * backend. An event that takes the batch past MAX_BATCH_BYTES starts the next one.
+   */
+  add<T>(event: T, writer: EventWriter<T>): Promise<unknown> {
+    const start = this.#bytes;
+    const body = this.#room(writer.mostBytes(event));
+    body[start] = this.#waiting.length === 0 ? OPEN_BRACKET : COMMA;
+    const end = writer.write(event, body, start + 1);
+    this.#bytes = end;
+    if (this.#waiting.length > 0 && end + 1 > MAX_BATCH_BYTES) this.#moveToNextBatch(body, start, end);
     return new Promise((resolve, reject) => {
       this.#waiting.push({ resolve, reject });
       if (this.#waiting.length >= this.#maxEvents) this.#flush();
@@ -76,6 +96,20 @@ export class EventBatcher {
         setImmediate(flushLater, this);
       }
     });
+  }
+
+  /**
+   * The event just written at `start` (its comma) to `end` does not fit: the events before it leave
+   * now, and it opens a new batch.
+   */
+  #moveToNextBatch(body: Buffer, start: number, end: number): void {
+    const event = Buffer.from(body.subarray(start + 1, end));
+    this.#bytes = start;
+    this.#flush();
+    const next = this.#room(event.length);
+    next[0] = OPEN_BRACKET;
+    next.set(event, 1);
+    this.#bytes = 1 + event.length;
   }
 
   /** Sends what is waiting, if anything, unless as many batches as allowed are in flight. */
