@@ -1,7 +1,8 @@
 /**
  * The client listener: an HTTP server whose upgrades become WebSocket connections. The upgrade is
- * held while `$connect` runs; only an accepted handshake is handed to `ws` (noServer mode). Frame and
- * binary limits are watched on the raw socket by FrameSizeGuard, the message limit by `ws`.
+ * held while `$connect` runs; only an accepted handshake is handed to `ws` (noServer mode). The raw
+ * socket is read by a ClientFrameReader: it watches the frame and binary limits, delivers whole data
+ * frames itself and hands every other byte to `ws`, which enforces the message limit.
  * @see docs/protocol.md "Connecting"
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -14,7 +15,7 @@ import type { Connection } from '../connections/connection.js';
 import { runConnect, type PendingConnection } from '../events/connect.js';
 import { closeReasons, type ConnectionLifecycle } from '../events/connection-lifecycle.js';
 import type { GatewayContext } from '../events/gateway-context.js';
-import { FrameSizeGuard, type FrameViolation } from './frame-size-guard.js';
+import { ClientFrameReader, type FrameSink, type FrameViolation } from './client-frame-reader.js';
 import { handshakeInfo, handshakeProblem, refuseHandshake, stageOf } from './handshake.js';
 import { WsClientSocket } from './ws-client-socket.js';
 import { createUpgradeGuard } from '../security/upgrade-guard.js';
@@ -54,13 +55,27 @@ function wsCloseCode(wsErrorCode: string | undefined): number {
   }
 }
 
-/** The frame guard of a socket, kept on the socket itself: no closure or wrapper per connection. */
-const FRAME_GUARD = Symbol('switchboard.frameGuard');
-type GuardedSocket = Duplex & { [FRAME_GUARD]?: FrameSizeGuard<Connection> };
+/** The frame reader of a socket, kept on the socket itself: no closure or wrapper per connection. */
+const FRAME_READER = Symbol('switchboard.frameReader');
+type ReadSocket = Duplex & { [FRAME_READER]?: ClientFrameReader<Connection> };
 
 /** The socket's `data` listener, shared by every connection (`this` is the socket). */
-function feedFrameGuard(this: GuardedSocket, chunk: Buffer): void {
-  this[FRAME_GUARD]?.write(chunk);
+function feedFrameReader(this: ReadSocket, chunk: Buffer): void {
+  this[FRAME_READER]?.write(chunk);
+}
+
+/**
+ * Makes the reader the socket's only `data` listener once `ws` has added its own: `ws` then gets
+ * the bytes the reader does not deliver. When `ws`'s listener cannot be told apart (another `ws`
+ * version), both keep listening and the reader only watches the limits.
+ */
+function readBeforeWs(socket: ReadSocket, reader: ClientFrameReader<Connection>): void {
+  const listeners = socket.listeners('data');
+  const wsListener = listeners.find((listener) => listener !== feedFrameReader);
+  if (listeners.length !== 2 || wsListener === undefined) return;
+  socket.off('data', wsListener as (chunk: Buffer) => void);
+  reader.forward = wsListener as (chunk: Buffer) => void;
+  reader.forwardThis = socket;
 }
 
 /** Where a connection's messages, errors and close go: one per server, found from `this`. */
@@ -71,7 +86,7 @@ interface ClientEvents {
 
 /** The connection and the server's handlers, kept on the `ws` object (listeners get it as `this`). */
 const CLIENT = Symbol('switchboard.client');
-type ListenedWebSocket = WebSocket & { [CLIENT]?: { readonly connection: Connection; readonly events: ClientEvents; readonly socket: GuardedSocket } };
+type ListenedWebSocket = WebSocket & { [CLIENT]?: { readonly connection: Connection; readonly events: ClientEvents; readonly socket: ReadSocket } };
 
 function onClientMessage(this: ListenedWebSocket, data: Buffer, isBinary: boolean): void {
   const client = this[CLIENT];
@@ -92,8 +107,8 @@ function onClientClose(this: ListenedWebSocket, code: number, reason: Buffer): v
   const client = this[CLIENT];
   if (client === undefined) return;
   this[CLIENT] = undefined;
-  client.socket.off('data', feedFrameGuard);
-  client.socket[FRAME_GUARD] = undefined;
+  client.socket.off('data', feedFrameReader);
+  client.socket[FRAME_READER] = undefined;
   client.events.lifecycle.closed(client.connection, code, reason.toString());
 }
 
@@ -102,10 +117,10 @@ function onClientClose(this: ListenedWebSocket, code: number, reason: Buffer): v
  * functions and the state sits on the objects they are called on, so an open connection carries
  * no closures: idle memory per connection is a quality bar (docs/benchmarks.md).
  */
-function listenToClient(ws: WebSocket, socket: GuardedSocket, connection: Connection, events: ClientEvents): void {
+function listenToClient(ws: WebSocket, socket: ReadSocket, connection: Connection, events: ClientEvents): void {
   (ws as ListenedWebSocket)[CLIENT] = { connection, events, socket };
-  const guard = socket[FRAME_GUARD];
-  if (guard !== undefined) guard.owner = connection;
+  const reader = socket[FRAME_READER];
+  if (reader !== undefined) reader.owner = connection;
   ws.on('message', onClientMessage);
   ws.on('error', onClientError);
   ws.on('close', onClientClose);
@@ -126,6 +141,12 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
     const close = violation === 'binary' ? closeReasons.binaryRejected : closeReasons.frameTooLarge;
     logger.info({ connectionId: connection.id, code: violation === 'binary' ? 'SWB_ERR_BINARY_REJECTED' : 'SWB_ERR_FRAME_TOO_LARGE' }, 'closing a connection that broke a frame limit');
     lifecycle.close(connection, close.code, close.reason);
+  };
+  const frameLimits = { maxFrameBytes: config.limits.maxFrameBytes, maxMessageBytes: config.limits.maxMessageBytes, rejectBinary };
+  const frameSink: FrameSink<Connection> = {
+    message: (connection, data, binary) => lifecycle.message(connection, data, binary),
+    isOpen: (connection) => !connection.socket.closing,
+    violation: onFrameViolation,
   };
   const upgradeGuard = createUpgradeGuard(config.security, logger, (request) => stageOf(request.url ?? '/', stages, defaultStage));
 
@@ -200,25 +221,27 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
       if (outcome.protocol !== undefined) request[CHOSEN_PROTOCOL] = outcome.protocol;
       // The long-lived listeners are module-level functions, so that they keep nothing of this
       // handshake (the request, its headers, `head`) alive for the connection's life.
-      const guarded = socket as GuardedSocket;
-      guarded[FRAME_GUARD] = new FrameSizeGuard<Connection>(config.limits.maxFrameBytes, rejectBinary, onFrameViolation);
+      const readSocket = socket as ReadSocket;
+      const reader = new ClientFrameReader<Connection>(frameLimits, frameSink);
+      readSocket[FRAME_READER] = reader;
       // Paused, so that bytes the client sent behind its upgrade (the `head` ws unshifts) wait for
-      // the message listener below instead of being emitted before anyone but the guard listens.
+      // the message listener below instead of being emitted before anyone but the reader listens.
       socket.pause();
-      socket.on('data', feedFrameGuard);
+      socket.on('data', feedFrameReader);
       let upgraded = false as boolean; // set by the callback, which ws may or may not call
       wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
         upgraded = true;
         socket.off('error', onEarlyError);
         const opened = lifecycle.open(pending, new WsClientSocket(ws, socket));
-        listenToClient(ws, guarded, opened, clientEvents);
+        listenToClient(ws, readSocket, opened, clientEvents);
+        readBeforeWs(readSocket, reader);
         socket.resume();
       });
       // ws completes an upgrade synchronously or refuses it (a handshake detail it rejects, or a
       // socket that closed meanwhile); after a refusal the backend still hears of the connection.
       if (!upgraded) {
-        socket.off('data', feedFrameGuard);
-        guarded[FRAME_GUARD] = undefined;
+        socket.off('data', feedFrameReader);
+        readSocket[FRAME_READER] = undefined;
         if (outcome.calledBackend) lifecycle.disconnects.notify(pending, 1006, 'handshake refused');
       }
     });
