@@ -16,6 +16,7 @@ import { runConnect, type PendingConnection } from '../events/connect.js';
 import { closeReasons, type ConnectionLifecycle } from '../events/connection-lifecycle.js';
 import type { GatewayContext } from '../events/gateway-context.js';
 import { ClientFrameReader, type FrameSink, type FrameViolation } from './client-frame-reader.js';
+import { attachFrameReader, detachFrameReader, readBeforeWs } from './frame-reader-socket.js';
 import { handshakeInfo, handshakeProblem, refuseHandshake, stageOf } from './handshake.js';
 import { WsClientSocket } from './ws-client-socket.js';
 import { createUpgradeGuard } from '../security/upgrade-guard.js';
@@ -55,29 +56,6 @@ function wsCloseCode(wsErrorCode: string | undefined): number {
   }
 }
 
-/** The frame reader of a socket, kept on the socket itself: no closure or wrapper per connection. */
-const FRAME_READER = Symbol('switchboard.frameReader');
-type ReadSocket = Duplex & { [FRAME_READER]?: ClientFrameReader<Connection> };
-
-/** The socket's `data` listener, shared by every connection (`this` is the socket). */
-function feedFrameReader(this: ReadSocket, chunk: Buffer): void {
-  this[FRAME_READER]?.write(chunk);
-}
-
-/**
- * Makes the reader the socket's only `data` listener once `ws` has added its own: `ws` then gets
- * the bytes the reader does not deliver. When `ws`'s listener cannot be told apart (another `ws`
- * version), both keep listening and the reader only watches the limits.
- */
-function readBeforeWs(socket: ReadSocket, reader: ClientFrameReader<Connection>): void {
-  const listeners = socket.listeners('data');
-  const wsListener = listeners.find((listener) => listener !== feedFrameReader);
-  if (listeners.length !== 2 || wsListener === undefined) return;
-  socket.off('data', wsListener as (chunk: Buffer) => void);
-  reader.forward = wsListener as (chunk: Buffer) => void;
-  reader.forwardThis = socket;
-}
-
 /** Where a connection's messages, errors and close go: one per server, found from `this`. */
 interface ClientEvents {
   readonly lifecycle: ConnectionLifecycle;
@@ -86,7 +64,7 @@ interface ClientEvents {
 
 /** The connection and the server's handlers, kept on the `ws` object (listeners get it as `this`). */
 const CLIENT = Symbol('switchboard.client');
-type ListenedWebSocket = WebSocket & { [CLIENT]?: { readonly connection: Connection; readonly events: ClientEvents; readonly socket: ReadSocket } };
+type ListenedWebSocket = WebSocket & { [CLIENT]?: { readonly connection: Connection; readonly events: ClientEvents; readonly socket: Duplex } };
 
 function onClientMessage(this: ListenedWebSocket, data: Buffer, isBinary: boolean): void {
   const client = this[CLIENT];
@@ -107,8 +85,7 @@ function onClientClose(this: ListenedWebSocket, code: number, reason: Buffer): v
   const client = this[CLIENT];
   if (client === undefined) return;
   this[CLIENT] = undefined;
-  client.socket.off('data', feedFrameReader);
-  client.socket[FRAME_READER] = undefined;
+  detachFrameReader(client.socket);
   client.events.lifecycle.closed(client.connection, code, reason.toString());
 }
 
@@ -117,10 +94,9 @@ function onClientClose(this: ListenedWebSocket, code: number, reason: Buffer): v
  * functions and the state sits on the objects they are called on, so an open connection carries
  * no closures: idle memory per connection is a quality bar (docs/benchmarks.md).
  */
-function listenToClient(ws: WebSocket, socket: ReadSocket, connection: Connection, events: ClientEvents): void {
+function listenToClient(ws: WebSocket, socket: Duplex, reader: ClientFrameReader<Connection>, connection: Connection, events: ClientEvents): void {
   (ws as ListenedWebSocket)[CLIENT] = { connection, events, socket };
-  const reader = socket[FRAME_READER];
-  if (reader !== undefined) reader.owner = connection;
+  reader.owner = connection;
   ws.on('message', onClientMessage);
   ws.on('error', onClientError);
   ws.on('close', onClientClose);
@@ -132,6 +108,7 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
   const defaultStage = config.api.defaultStage ?? stages[0] ?? 'dev';
   const rejectBinary = config.limits.binary === 'reject';
   let accepting = true;
+  let warnedWsListener = false;
   let pendingHandshakes = 0;
   let settledWaiters: (() => void)[] = [];
   const clientEvents: ClientEvents = { lifecycle, logger };
@@ -221,27 +198,27 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
       if (outcome.protocol !== undefined) request[CHOSEN_PROTOCOL] = outcome.protocol;
       // The long-lived listeners are module-level functions, so that they keep nothing of this
       // handshake (the request, its headers, `head`) alive for the connection's life.
-      const readSocket = socket as ReadSocket;
       const reader = new ClientFrameReader<Connection>(frameLimits, frameSink);
-      readSocket[FRAME_READER] = reader;
       // Paused, so that bytes the client sent behind its upgrade (the `head` ws unshifts) wait for
       // the message listener below instead of being emitted before anyone but the reader listens.
       socket.pause();
-      socket.on('data', feedFrameReader);
+      attachFrameReader(socket, reader);
       let upgraded = false as boolean; // set by the callback, which ws may or may not call
       wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
         upgraded = true;
         socket.off('error', onEarlyError);
         const opened = lifecycle.open(pending, new WsClientSocket(ws, socket));
-        listenToClient(ws, readSocket, opened, clientEvents);
-        readBeforeWs(readSocket, reader);
+        listenToClient(ws, socket, reader, opened, clientEvents);
+        if (!readBeforeWs(socket, reader) && !warnedWsListener) {
+          warnedWsListener = true;
+          logger.warn({ code: 'SWB_ERR_INTERNAL' }, "ws's socket listener was not found: ws reads every client frame itself (slower; same behaviour)");
+        }
         socket.resume();
       });
       // ws completes an upgrade synchronously or refuses it (a handshake detail it rejects, or a
       // socket that closed meanwhile); after a refusal the backend still hears of the connection.
       if (!upgraded) {
-        socket.off('data', feedFrameReader);
-        readSocket[FRAME_READER] = undefined;
+        detachFrameReader(socket);
         if (outcome.calledBackend) lifecycle.disconnects.notify(pending, 1006, 'handshake refused');
       }
     });
