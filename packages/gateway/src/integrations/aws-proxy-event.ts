@@ -220,9 +220,11 @@ function connectionParts(event: IntegrationEvent, api: ApiIdentity): ConnectionP
   )
     return known;
   const { handshake } = event;
-  const beforeEpoch = Buffer.from(`","messageDirection":"IN","stage":${JSON.stringify(event.stage)},"connectedAt":${event.connectedAt},"requestTimeEpoch":`);
-  const beforeRequestId = Buffer.from(`,"identity":{"userAgent":${JSON.stringify(handshake.userAgent)},"sourceIp":${JSON.stringify(handshake.sourceIp)}},"requestId":`);
-  const beforeBody = Buffer.from(`,"domainName":${JSON.stringify(api.domainName)},"connectionId":${JSON.stringify(event.connectionId)},"apiId":${JSON.stringify(api.apiId)}},"body":`);
+  const [beforeEpoch, beforeRequestId, beforeBody] = ownBytes(
+    `","messageDirection":"IN","stage":${JSON.stringify(event.stage)},"connectedAt":${event.connectedAt},"requestTimeEpoch":`,
+    `,"identity":{"userAgent":${JSON.stringify(handshake.userAgent)},"sourceIp":${JSON.stringify(handshake.sourceIp)}},"requestId":`,
+    `,"domainName":${JSON.stringify(api.domainName)},"connectionId":${JSON.stringify(event.connectionId)},"apiId":${JSON.stringify(api.apiId)}},"body":`,
+  ) as [Buffer, Buffer, Buffer];
   const parts: ConnectionParts = {
     api,
     connectionId: event.connectionId,
@@ -235,6 +237,21 @@ function connectionParts(event: IntegrationEvent, api: ApiIdentity): ConnectionP
   };
   partsByHandshake.set(handshake, parts);
   return parts;
+}
+
+/**
+ * The UTF-8 of each text, in one buffer of their own (not a slice of Node's shared pool, which a
+ * long-lived connection would keep whole), as one view each.
+ */
+function ownBytes(...texts: string[]): Buffer[] {
+  const bytes = Buffer.allocUnsafeSlow(texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0));
+  let at = 0;
+  return texts.map((text) => {
+    const end = at + bytes.write(text, at);
+    const view = bytes.subarray(at, end);
+    at = end;
+    return view;
+  });
 }
 
 const EMPTY = Buffer.alloc(0);
