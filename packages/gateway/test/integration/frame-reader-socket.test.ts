@@ -48,6 +48,7 @@ describe('a frame reader in front of ws', () => {
           log.push(`ws ${binary ? 'binary' : 'text'} ${data.toString()}`);
           ws.send(`ws got ${data.toString()}`);
         });
+        ws.on('error', (error: Error & { code?: string }) => log.push(`ws error ${error.code ?? ''}`));
         tookOver = readBeforeWs(socket, reader);
         socketListeners = socket.listenerCount('data');
         socket.resume();
@@ -75,7 +76,7 @@ describe('a frame reader in front of ws', () => {
     const [code] = (await once(ws, 'close')) as [number];
     expect(tookOver).toBe(true);
     expect(socketListeners).toBe(1);
-    expect(log).toEqual(['reader text one', 'ws text fragmented', 'reader binary two']);
+    expect(log).toEqual(['reader text one', 'ws text fragmented', 'reader binary two', 'ws error WS_ERR_UNSUPPORTED_MESSAGE_LENGTH']);
     expect(code).toBe(1009);
   });
 });
