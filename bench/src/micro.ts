@@ -6,7 +6,7 @@
  * count (create, then update, in the memory store). Each prints the fastest and the median of 12
  * rounds in ns per step. `npm run bench:micro`.
  */
-import { awsProxyEventBytes, EventBatcher, messageEventWriter, type ApiIdentity, type IntegrationEvent } from '@switchboard/gateway/internal';
+import { AwsProxyEventEncoder, EventBatcher, type ApiIdentity, type IntegrationEvent } from '@switchboard/gateway/internal';
 import { DEFAULT_SESSION_TTL_SECONDS, Sessions } from '@switchboard/sample-backend';
 import { createSessionStore } from '@switchboard/session-store';
 
@@ -28,6 +28,7 @@ async function measure(perRound: number, step: (i: number) => unknown): Promise<
 }
 
 const api: ApiIdentity = { apiId: 'local', domainName: '127.0.0.1:8080', region: 'us-east-1', clientPort: 8080, clientProto: 'http' };
+const encoder = new AwsProxyEventEncoder(api);
 const body = Buffer.from('switchboard-bench:'.padEnd(64, 'x'));
 const connections = Array.from({ length: CONNECTIONS }, (_, i) => ({
   id: `R1kmxc2VNjMC${String(i).padStart(3, '0')}=`,
@@ -56,13 +57,12 @@ function messageEvent(i: number): IntegrationEvent {
 }
 
 function eventJson(i: number): number {
-  return awsProxyEventBytes(messageEvent(i), api, '').length;
+  return encoder.bytes(messageEvent(i), '').length;
 }
 
 const BATCH_EVENTS = 38;
 const batchResults: readonly unknown[] = Array.from({ length: BATCH_EVENTS }, () => null);
 let batchBytes = 0;
-const writer = messageEventWriter(api);
 const batcher = new EventBatcher(
   (body) => {
     batchBytes += body.length;
@@ -73,7 +73,7 @@ const batcher = new EventBatcher(
 
 /** One event into the batcher (its JSON included); every 38th sends the batch. */
 function batchEvent(i: number): void {
-  void batcher.add(messageEvent(i), writer);
+  void batcher.add(messageEvent(i), encoder.writeMessage);
   if (i % BATCH_EVENTS === BATCH_EVENTS - 1) batcher.flush();
 }
 

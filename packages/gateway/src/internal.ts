@@ -7,6 +7,6 @@ export { Router, NOT_JSON, CONNECT, DISCONNECT, DEFAULT } from './routing/router
 export { newId, isWellFormedId } from './connections/ids.js';
 export { configSchema } from './config/schema.js';
 export { IpcHub } from './cluster/ipc/ipc-hub.js';
-export { awsProxyEventBytes, messageEventWriter } from './integrations/aws-proxy-event.js';
-export { EventBatcher, jsonText } from './integrations/event-batcher.js';
+export { AwsProxyEventEncoder } from './integrations/aws-proxy-event.js';
+export { EventBatcher } from './integrations/event-batcher.js';
 export type { ApiIdentity, IntegrationEvent } from './integrations/integration-event.js';

@@ -2,7 +2,7 @@
 // byte, the captures of aws-websocket-api.md 2.4 (field names, order, header case, omitted query
 // fields, fixed DISCONNECT headers, the authorizer on every event).
 import { describe, expect, it } from 'vitest';
-import { awsProxyEvent, awsProxyEventBytes, messageEventWriter } from './aws-proxy-event.js';
+import { awsProxyEvent, AwsProxyEventEncoder } from './aws-proxy-event.js';
 import { clfTime, type ApiIdentity, type IntegrationEvent } from './integration-event.js';
 
 const api: ApiIdentity = {
@@ -216,7 +216,7 @@ describe('AWS_PROXY event shapes (golden)', () => {
   });
 });
 
-describe('awsProxyEventBytes: the same bytes as JSON.stringify(awsProxyEvent(…))', () => {
+describe('AwsProxyEventEncoder: the same bytes as JSON.stringify(awsProxyEvent(…))', () => {
   const message: IntegrationEvent = {
     ...base,
     handshake: { ...handshake, headers: {}, rawHeaders: undefined },
@@ -228,7 +228,7 @@ describe('awsProxyEventBytes: the same bytes as JSON.stringify(awsProxyEvent(…
     body: Buffer.from('hello'),
   };
   const same = (event: IntegrationEvent, apiIdentity: ApiIdentity = api) => {
-    const text = awsProxyEventBytes(event, apiIdentity, traceId).toString();
+    const text = new AwsProxyEventEncoder(apiIdentity).bytes(event, traceId).toString();
     expect(text).toBe(JSON.stringify(awsProxyEvent(event, apiIdentity, traceId)));
     return JSON.parse(text) as {
       requestContext: Record<string, unknown>;
@@ -238,7 +238,7 @@ describe('awsProxyEventBytes: the same bytes as JSON.stringify(awsProxyEvent(…
   };
 
   it('a text MESSAGE, byte for byte the aws-lambda-go capture', () => {
-    expect(awsProxyEventBytes({ ...message, body: Buffer.from('{\r\n\t"a": 1\r\n}') }, api, traceId).toString()).toBe(
+    expect(new AwsProxyEventEncoder(api).bytes({ ...message, body: Buffer.from('{\r\n\t"a": 1\r\n}') }, traceId).toString()).toBe(
       '{"requestContext":{"routeKey":"$default","messageId":"R1knPc2ntjMCFIA=","eventType":"MESSAGE","extendedRequestId":"R1knPH17NjMFftw=","requestTime":"20/Jan/2024:11:55:00 +0000","messageDirection":"IN","stage":"prod","connectedAt":1705751697419,"requestTimeEpoch":1705751700453,"identity":{"userAgent":"Mozilla/5.0 ...","sourceIp":"49.105.91.154"},"requestId":"R1knPH17NjMFftw=","domainName":"dl7ptocha9.execute-api.ap-northeast-1.amazonaws.com","connectionId":"R1kmxc2VNjMCFIA=","apiId":"dl7ptocha9"},"body":"{\\r\\n\\t\\"a\\": 1\\r\\n}","isBase64Encoded":false}',
     );
     expect(same(message).body).toBe('hello');
@@ -312,8 +312,8 @@ describe('awsProxyEventBytes: the same bytes as JSON.stringify(awsProxyEvent(…
       same({ ...message, requestTimeEpoch: epoch });
   });
 
-  it('the message writer: at any offset of a used buffer, within its most bytes, across route keys, epochs and ids', () => {
-    const writer = messageEventWriter(api);
+  it('the message writer: at any offset of a used buffer, within the room it asks for, across route keys, epochs and ids', () => {
+    const { writeMessage } = new AwsProxyEventEncoder(api);
     const into = Buffer.alloc(64 * 1024, 0xee);
     let at = 3;
     const events: IntegrationEvent[] = [];
@@ -329,8 +329,9 @@ describe('awsProxyEventBytes: the same bytes as JSON.stringify(awsProxyEvent(…
           binary: i === 4 && epoch % 2 === 1,
         });
     for (const event of events) {
-      const end = writer.write(event, into, at);
-      expect(end - at).toBeLessThanOrEqual(writer.mostBytes(event));
+      let most = 0;
+      const end = writeMessage(event, (bytes) => ((most = bytes), into), at);
+      expect(end - at).toBeLessThanOrEqual(most);
       expect(into.subarray(at, end).toString()).toBe(JSON.stringify(awsProxyEvent(event, api, traceId)));
       expect(into[end]).toBe(0xee);
       at = end + 1;

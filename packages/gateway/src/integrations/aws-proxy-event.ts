@@ -44,79 +44,78 @@ export function awsProxyEvent(event: IntegrationEvent, api: ApiIdentity, traceId
   }
 }
 
-/**
- * `JSON.stringify(awsProxyEvent(event, api, traceId))` as UTF-8 bytes: a MESSAGE without an
- * authorizer is written by {@link messageEventWriter}, anything else through the event object.
- */
-export function awsProxyEventBytes(event: IntegrationEvent, api: ApiIdentity, traceId: string): Buffer {
-  if (!isPlainMessage(event)) return Buffer.from(JSON.stringify(awsProxyEvent(event, api, traceId)));
-  const writer = messageEventWriter(api);
-  const bytes = Buffer.allocUnsafe(writer.mostBytes(event));
-  return bytes.subarray(0, writer.write(event, bytes, 0));
-}
-
-/** True for the events {@link messageEventWriter} writes: a MESSAGE without an authorizer. */
+/** True for the events {@link AwsProxyEventEncoder.writeMessage} writes: a MESSAGE without an authorizer. */
 export function isPlainMessage(event: IntegrationEvent): boolean {
   return event.eventType === 'MESSAGE' && event.authorizer === undefined;
 }
 
 /**
- * Writes the JSON of a MESSAGE event without an authorizer (see {@link isPlainMessage}) straight
- * into a buffer, the same bytes as `JSON.stringify(awsProxyEvent(event, api, ''))`: the per-message
- * path of event batches. It builds no string: the text that is the same for all of a connection's
- * messages is encoded at its first message and kept with it, the rest is written piece by piece.
+ * The events of one API as JSON bytes, `JSON.stringify(awsProxyEvent(event, api, traceId))` byte for
+ * byte. A MESSAGE without an authorizer (the per-message path) is written straight into its buffer
+ * with no string built: the text that is the same for all of a connection's messages is encoded at
+ * its first message and kept with it, the rest is written piece by piece. Other events go through
+ * the event object.
  */
-export function messageEventWriter(api: ApiIdentity): EventWriter<IntegrationEvent> {
-  let writer = writersByApi.get(api);
-  if (writer === undefined) {
-    writer = newMessageEventWriter(api);
-    writersByApi.set(api, writer);
+export class AwsProxyEventEncoder {
+  readonly #api: ApiIdentity;
+
+  constructor(api: ApiIdentity) {
+    this.#api = api;
   }
-  return writer;
+
+  /** The event alone, as the body of a request of its own. */
+  bytes(event: IntegrationEvent, traceId: string): Buffer {
+    if (!isPlainMessage(event)) return Buffer.from(JSON.stringify(awsProxyEvent(event, this.#api, traceId)));
+    const parts = connectionParts(event, this.#api);
+    const into = Buffer.allocUnsafe(mostBytes(event, parts));
+    return into.subarray(0, writeMessage(event, parts, into, 0));
+  }
+
+  /** Writes a MESSAGE without an authorizer (see {@link isPlainMessage}) into an event batch. */
+  readonly writeMessage: EventWriter<IntegrationEvent> = (event, room, at) => {
+    const parts = connectionParts(event, this.#api);
+    return writeMessage(event, parts, room(mostBytes(event, parts)), at);
+  };
 }
 
-const writersByApi = new WeakMap<ApiIdentity, EventWriter<IntegrationEvent>>();
+/** The most bytes {@link writeMessage} can take for `event`. */
+function mostBytes(event: IntegrationEvent, parts: ConnectionParts): number {
+  const body = event.body ?? EMPTY;
+  return (
+    parts.bytes +
+    jsonStringMostBytes(event.routeKey) +
+    (event.messageId === undefined ? 0 : jsonStringMostBytes(event.messageId)) +
+    2 * jsonStringMostBytes(event.requestId) +
+    (event.binary === true ? 2 + Math.ceil(body.length / 3) * 4 : utf8JsonStringMostBytes(body))
+  );
+}
 
-function newMessageEventWriter(api: ApiIdentity): EventWriter<IntegrationEvent> {
-  return {
-    mostBytes(event) {
-      const body = event.body ?? EMPTY;
-      return (
-        connectionParts(event, api).bytes +
-        jsonStringMostBytes(event.routeKey) +
-        (event.messageId === undefined ? 0 : jsonStringMostBytes(event.messageId)) +
-        2 * jsonStringMostBytes(event.requestId) +
-        (event.binary === true ? 2 + Math.ceil(body.length / 3) * 4 : utf8JsonStringMostBytes(body))
-      );
-    },
-    write(event, into, at) {
-      const parts = connectionParts(event, api);
-      const body = event.body ?? EMPTY;
-      const withMessageId = event.messageId !== undefined;
-      at = put(into, at, routeHead(event.routeKey, withMessageId));
-      if (withMessageId) at = writeJsonString(into, at, event.messageId);
-      at = put(into, at, EXTENDED_REQUEST_ID);
-      const requestIdAt = at;
-      at = writeJsonString(into, at, event.requestId);
-      const requestIdEnd = at;
-      at = put(into, at, REQUEST_TIME);
-      at = put(into, at, clfTimeBytes(event.requestTimeEpoch));
-      at = put(into, at, parts.beforeEpoch);
-      at = put(into, at, epochBytes(event.requestTimeEpoch));
-      at = put(into, at, parts.beforeRequestId);
-      into.copyWithin(at, requestIdAt, requestIdEnd);
-      at += requestIdEnd - requestIdAt;
-      at = put(into, at, parts.beforeBody);
-      if (event.binary === true) {
-        into[at] = QUOTE;
-        at += 1 + into.write(body.toString('base64'), at + 1, 'latin1');
-        into[at] = QUOTE;
-        return put(into, at + 1, BASE64_TAIL);
-      }
-      at = writeUtf8AsJsonString(into, at, body);
-      return put(into, at, TEXT_TAIL);
-    },
-  };
+/** Writes a plain MESSAGE event at `at` (with room for `mostBytes`); returns where it ends. */
+function writeMessage(event: IntegrationEvent, parts: ConnectionParts, into: Buffer, at: number): number {
+  const body = event.body ?? EMPTY;
+  const withMessageId = event.messageId !== undefined;
+  at = put(into, at, routeHead(event.routeKey, withMessageId));
+  if (withMessageId) at = writeJsonString(into, at, event.messageId);
+  at = put(into, at, EXTENDED_REQUEST_ID);
+  const requestIdAt = at;
+  at = writeJsonString(into, at, event.requestId);
+  const requestIdEnd = at;
+  at = put(into, at, REQUEST_TIME);
+  at = put(into, at, clfTimeBytes(event.requestTimeEpoch));
+  at = put(into, at, parts.beforeEpoch);
+  at = put(into, at, epochBytes(event.requestTimeEpoch));
+  at = put(into, at, parts.beforeRequestId);
+  into.copyWithin(at, requestIdAt, requestIdEnd);
+  at += requestIdEnd - requestIdAt;
+  at = put(into, at, parts.beforeBody);
+  if (event.binary === true) {
+    into[at] = QUOTE;
+    at += 1 + into.write(body.toString('base64'), at + 1, 'latin1');
+    into[at] = QUOTE;
+    return put(into, at + 1, BASE64_TAIL);
+  }
+  at = writeUtf8AsJsonString(into, at, body);
+  return put(into, at, TEXT_TAIL);
 }
 
 /** Copies `part` to `at`; returns where it ends. */

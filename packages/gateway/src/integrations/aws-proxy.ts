@@ -9,9 +9,9 @@ import { newTraceId } from '../connections/ids.js';
 import { GatewayError } from '../errors.js';
 import type { LambdaFunctionSpec } from '../lambda/lambda-function.js';
 import type { LambdaRunner } from '../lambda/lambda-runner.js';
-import { awsProxyEvent, awsProxyEventBytes, isPlainMessage, messageEventWriter } from './aws-proxy-event.js';
+import { awsProxyEvent, AwsProxyEventEncoder, isPlainMessage } from './aws-proxy-event.js';
 import { classifyBackendError } from './backend-errors.js';
-import { EventBatcher, jsonBytes, type EventWriter } from './event-batcher.js';
+import { EventBatcher, writeJsonBytes } from './event-batcher.js';
 import type { ApiIdentity, Integration, IntegrationEvent, IntegrationResponse } from './integration-event.js';
 import type { UpstreamSet } from './upstreams/upstream-set.js';
 
@@ -48,7 +48,7 @@ export class AwsProxyIntegration implements Integration {
   readonly #target: Extract<AwsProxyTarget, { kind: 'function' }> | HttpTarget;
   readonly #options: AwsProxyOptions;
   readonly #batcher: EventBatcher | undefined;
-  readonly #messageWriter: EventWriter<IntegrationEvent>;
+  readonly #encoder: AwsProxyEventEncoder;
 
   constructor(target: AwsProxyTarget, options: AwsProxyOptions) {
     if (target.kind === 'http') {
@@ -64,7 +64,7 @@ export class AwsProxyIntegration implements Integration {
         );
     } else this.#target = target;
     this.#options = options;
-    this.#messageWriter = messageEventWriter(options.api);
+    this.#encoder = new AwsProxyEventEncoder(options.api);
   }
 
   invoke(event: IntegrationEvent): Promise<IntegrationResponse> {
@@ -73,8 +73,8 @@ export class AwsProxyIntegration implements Integration {
     // and, like an async function, a rejection rather than a throw.
     try {
       const added = isPlainMessage(event)
-        ? this.#batcher.add(event, this.#messageWriter)
-        : this.#batcher.add(awsProxyEventBytes(event, this.#options.api, traceIdOf(event)), jsonBytes);
+        ? this.#batcher.add(event, this.#encoder.writeMessage)
+        : this.#batcher.add(this.#encoder.bytes(event, traceIdOf(event)), writeJsonBytes);
       return added.then(this.#respond);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
@@ -86,7 +86,7 @@ export class AwsProxyIntegration implements Integration {
     const result =
       this.#target.kind === 'function'
         ? await this.#invokeFunction(this.#target, awsProxyEvent(event, this.#options.api, traceId))
-        : await this.#post(this.#target, awsProxyEventBytes(event, this.#options.api, traceId));
+        : await this.#post(this.#target, this.#encoder.bytes(event, traceId));
     return this.#respond(result);
   }
 

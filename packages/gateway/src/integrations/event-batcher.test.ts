@@ -2,7 +2,10 @@
 // full batch leaves at once, a batch stops growing at MAX_BATCH_BYTES, each caller gets its own
 // result in order, and a failed batch fails every event in it. No sockets, no timers.
 import { describe, expect, it } from 'vitest';
-import { EventBatcher, jsonText, MAX_BATCH_BYTES } from './event-batcher.js';
+import { EventBatcher, MAX_BATCH_BYTES, type EventWriter } from './event-batcher.js';
+
+/** Events as JSON text (the integrations hand bytes or write their own; text keeps these tests readable). */
+const jsonText: EventWriter<string> = (json, room, at) => at + room(json.length * 3).write(json, at);
 
 interface SentBatch {
   readonly body: string;

@@ -13,27 +13,16 @@
 /** Sends one batch: `body` is a JSON array of `count` events (UTF-8); resolves with one result per event. */
 export type SendBatch = (body: Buffer, count: number) => Promise<readonly unknown[]>;
 
-/** Writes an event's JSON as UTF-8 straight into the batch. */
-export interface EventWriter<T> {
-  /** The most bytes `write` may take for `event`. */
-  mostBytes(event: T): number;
-  /** Writes `event` at `at` in `into` (with room for `mostBytes`); returns where it ends. */
-  write(event: T, into: Buffer, at: number): number;
-}
-
-/** An event already serialised as JSON text. */
-export const jsonText: EventWriter<string> = {
-  mostBytes: (json) => json.length * 3,
-  write: (json, into, at) => at + into.write(json, at),
-};
+/**
+ * Writes an event's JSON as UTF-8 straight into the batch: at `at` of the buffer `room(most)` hands
+ * it, which has room for `most` bytes from `at`; returns where the event ends.
+ */
+export type EventWriter<T> = (event: T, room: (most: number) => Buffer, at: number) => number;
 
 /** An event already serialised as JSON, as UTF-8 bytes. */
-export const jsonBytes: EventWriter<Uint8Array> = {
-  mostBytes: (json) => json.length,
-  write: (json, into, at) => {
-    into.set(json, at);
-    return at + json.length;
-  },
+export const writeJsonBytes: EventWriter<Uint8Array> = (json, room, at) => {
+  room(json.length).set(json, at);
+  return at + json.length;
 };
 
 /** A batch stops growing past this many bytes of JSON (one larger event still goes, alone). */
@@ -78,14 +67,14 @@ export class EventBatcher {
   }
 
   /**
-   * Queues one event, written as JSON into the batch by `writer`; resolves with its result from the
+   * Queues one event, written as JSON into the batch by `write`; resolves with its result from the
    * backend. An event that takes the batch past MAX_BATCH_BYTES starts the next one.
    */
-  add<T>(event: T, writer: EventWriter<T>): Promise<unknown> {
+  add<T>(event: T, write: EventWriter<T>): Promise<unknown> {
     const start = this.#bytes;
-    const body = this.#room(writer.mostBytes(event));
+    const end = write(event, this.#room, start + 1);
+    const body = this.#body as Buffer;
     body[start] = this.#waiting.length === 0 ? OPEN_BRACKET : COMMA;
-    const end = writer.write(event, body, start + 1);
     this.#bytes = end;
     if (this.#waiting.length > 0 && end + 1 > MAX_BATCH_BYTES) this.#moveToNextBatch(body, start, end);
     return new Promise((resolve, reject) => {
@@ -103,13 +92,12 @@ export class EventBatcher {
    * now, and it opens a new batch.
    */
   #moveToNextBatch(body: Buffer, start: number, end: number): void {
-    const event = Buffer.from(body.subarray(start + 1, end));
     this.#bytes = start;
-    this.#flush();
-    const next = this.#room(event.length);
+    this.#flush(); // sends body[0, start], comma turned into the closing bracket
+    const next = this.#room(end - start - 1);
     next[0] = OPEN_BRACKET;
-    next.set(event, 1);
-    this.#bytes = 1 + event.length;
+    body.copy(next, 1, start + 1, end);
+    this.#bytes = end - start;
   }
 
   /** Sends what is waiting, if anything, unless as many batches as allowed are in flight. */
@@ -128,7 +116,7 @@ export class EventBatcher {
   }
 
   /** The body's buffer, with room for an event of `bytes` and the brackets or comma around it. */
-  #room(bytes: number): Buffer {
+  readonly #room = (bytes: number): Buffer => {
     const needed = this.#bytes + bytes + 2;
     const body = this.#body;
     if (body !== undefined && body.length >= needed) return body;
@@ -136,7 +124,7 @@ export class EventBatcher {
     if (body !== undefined) body.copy(grown, 0, 0, this.#bytes);
     this.#body = grown;
     return grown;
-  }
+  };
 
   #flush(): void {
     const batch = this.#waiting;

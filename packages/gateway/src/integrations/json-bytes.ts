@@ -49,16 +49,12 @@ export function writeUtf8AsJsonString(into: Buffer, at: number, bytes: Uint8Arra
   }
   if (!isUtf8(bytes)) return at + into.write(JSON.stringify(Buffer.from(bytes).toString()), at);
   into[at] = QUOTE;
-  let out = at + 1;
-  if (plain === length) {
-    into.set(bytes, out);
-    out += length;
-  } else {
-    for (let i = 0; i < length; i += 1) {
-      const byte = bytes[i] as number;
-      if (byte >= 0x20 && byte !== QUOTE && byte !== BACKSLASH) into[out++] = byte;
-      else out = writeEscape(into, out, byte);
-    }
+  into.set(plain === length ? bytes : bytes.subarray(0, plain), at + 1);
+  let out = at + 1 + plain;
+  for (let i = plain; i < length; i += 1) {
+    const byte = bytes[i] as number;
+    if (byte >= 0x20 && byte !== QUOTE && byte !== BACKSLASH) into[out++] = byte;
+    else out = writeEscape(into, out, byte);
   }
   into[out] = QUOTE;
   return out + 1;

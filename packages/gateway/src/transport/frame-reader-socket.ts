@@ -7,8 +7,13 @@
 import type { Duplex } from 'node:stream';
 import type { ClientFrameReader } from './client-frame-reader.js';
 
+/** What the socket's listener needs of its reader, whatever the reader's owner type. */
+interface ChunkReader {
+  write(chunk: Buffer): void;
+}
+
 const FRAME_READER = Symbol('switchboard.frameReader');
-type ReadSocket = Duplex & { [FRAME_READER]?: ClientFrameReader<never> };
+type ReadSocket = Duplex & { [FRAME_READER]?: ChunkReader };
 
 /** The socket's `data` listener, shared by every connection (`this` is the socket). */
 function feedFrameReader(this: ReadSocket, chunk: Buffer): void {
@@ -17,7 +22,7 @@ function feedFrameReader(this: ReadSocket, chunk: Buffer): void {
 
 /** Starts feeding the socket's bytes to `reader`, before anyone else listens. */
 export function attachFrameReader<Owner>(socket: Duplex, reader: ClientFrameReader<Owner>): void {
-  (socket as ReadSocket)[FRAME_READER] = reader as unknown as ClientFrameReader<never>;
+  (socket as ReadSocket)[FRAME_READER] = reader;
   socket.on('data', feedFrameReader);
 }
 
