@@ -79,7 +79,7 @@ function batchEvent(i: number): void {
 
 const sessions = new Sessions(createSessionStore({ kind: 'memory' }), DEFAULT_SESSION_TTL_SECONDS);
 
-/** The sample backend's count of one message: its session created if absent, then updated. */
+/** The sample backend's count of one message: one increment of its session (created when absent). */
 function countMessage(i: number): Promise<number> {
   return sessions.countMessage(connections[i % CONNECTIONS]?.id ?? '');
 }

@@ -304,8 +304,8 @@ describe('handleLambdaEvent', () => {
 
 describe('handleLambdaEvents: one connection, several events in one batch', () => {
   it('hands the events of one connection to the handlers one after the other, in order', async () => {
-    // A read-modify-write counter per connection, as sessions.countMessage is: it needs the events of
-    // one connection to be handled one at a time.
+    // A read-modify-write counter per connection: it gives each event its own count only when the
+    // events of one connection are handled one at a time (and the replies keep the clients' order).
     const counts = new Map<string, number>();
     const { handlers } = stubs(async ({ event }) => {
       const id = String(event.headers[contextHeaders.connectionId]);

@@ -28,23 +28,19 @@ export class Sessions {
     this.#ttlSeconds = ttlSeconds;
   }
 
-  /** Looks the session up (creating it with the TTL when absent), counts one message, and returns the count. */
+  /**
+   * Counts one message in the connection's session (created with the TTL when absent), and returns
+   * the count: one atomic increment, so replicas answering one connection at once lose no count.
+   */
   async countMessage(connectionId: string): Promise<number> {
     const store = await this.#store;
     const now = Date.now();
-    const { session } = await store.create<ConnectionSession>(
-      connectionId,
-      { messages: 0, firstSeen: now, lastSeen: now },
-      this.#ttlSeconds,
-    );
-    const messages = session.data.messages + 1;
-    const updated = await store.update<ConnectionSession>(
-      connectionId,
-      { messages, lastSeen: now },
-      this.#ttlSeconds,
-    );
-    // Deleted between the two calls (a $disconnect raced this message): count it anyway.
-    return updated?.data.messages ?? messages;
+    const session = await store.increment<ConnectionSession>(connectionId, 'messages', {
+      initial: { messages: 0, firstSeen: now, lastSeen: now },
+      patch: { lastSeen: now },
+      ttlSeconds: this.#ttlSeconds,
+    });
+    return session.data.messages;
   }
 
   /** Deletes the session; true when there was one. */

@@ -4,6 +4,7 @@
  */
 export type {
   CreateResult,
+  IncrementOptions,
   ListOptions,
   Session,
   SessionData,

@@ -40,6 +40,24 @@ export interface ListOptions {
   readonly cursor?: string;
 }
 
+/** What `increment` adds, and the session it starts from when there is none. */
+export interface IncrementOptions<T extends SessionData = SessionData> {
+  /**
+   * Added to the field: any finite number, negative to count down.
+   * @default 1
+   */
+  readonly by?: number;
+  /**
+   * The data of the session stored when no live session has the id; the field counts on from its
+   * value here (0 when left out).
+   */
+  readonly initial: T;
+  /** Further top-level keys merged in by the same write, e.g. a last-seen time. Not the field itself. */
+  readonly patch?: Partial<T>;
+  /** The TTL, restarted from now. */
+  readonly ttlSeconds: number;
+}
+
 /**
  * A session store. Every method rejects with a SessionStoreError: `SWB_ERR_SESSION_STORE_INVALID`
  * for bad arguments (nothing is written), `SWB_ERR_SESSION_STORE_UNAVAILABLE` when the store cannot
@@ -65,6 +83,18 @@ export interface SessionStore {
     patch: Partial<T>,
     ttlSeconds?: number,
   ): Promise<Session<T> | undefined>;
+  /**
+   * Adds `by` to the number at top-level key `field` of the live session and merges `patch`, in one
+   * atomic change (no concurrent change is lost), restarting the TTL; with no live session it stores
+   * `initial` so changed. A counter in one call: memory and SQLite make one change, Redis and
+   * DynamoDB two round trips (a read, then a conditional write). Resolves with the session as
+   * stored. A field that holds something other than a number rejects, and nothing is written.
+   */
+  increment<T extends SessionData = SessionData>(
+    id: string,
+    field: string,
+    options: IncrementOptions<T>,
+  ): Promise<Session<T>>;
   /** Restarts a live session's TTL from now. False when there is no live session. */
   touch(id: string, ttlSeconds: number): Promise<boolean>;
   /** Deletes the session. True when a live session was deleted. */

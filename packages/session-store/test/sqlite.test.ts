@@ -37,5 +37,8 @@ describe('sqlite session store', () => {
     const store = await createSessionStore({ kind: 'sqlite', path: ':memory:' });
     await store.close();
     await expect(store.get('x')).rejects.toMatchObject({ code: 'SWB_ERR_SESSION_STORE_UNAVAILABLE' });
+    await expect(store.increment('x', 'n', { initial: {}, ttlSeconds: 60 })).rejects.toMatchObject({
+      code: 'SWB_ERR_SESSION_STORE_UNAVAILABLE',
+    });
   });
 });

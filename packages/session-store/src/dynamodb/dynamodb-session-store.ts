@@ -17,10 +17,13 @@ import {
   waitUntilTableExists,
   type AttributeValue,
   type DynamoDBClientConfig,
+  type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { SessionStoreError, unavailable } from '../errors.js';
+import { checkIncrement, incremented } from '../increment.js';
 import type {
   CreateResult,
+  IncrementOptions,
   ListOptions,
   Session,
   SessionData,
@@ -131,9 +134,7 @@ export class DynamoDbSessionStore implements SessionStore {
           new PutItemCommand({
             TableName: this.#table,
             Item: this.#item(id, json, expiresAt, 1),
-            ConditionExpression: 'attribute_not_exists(#k) OR #ms <= :now',
-            ExpressionAttributeNames: { '#k': this.#key, '#ms': EXPIRES_MS },
-            ExpressionAttributeValues: { ':now': { N: String(now) } },
+            ...this.#absentOrExpired(now),
           }),
         );
         return { created: true, session: { id, data: JSON.parse(json) as T, expiresAt } };
@@ -160,6 +161,42 @@ export class DynamoDbSessionStore implements SessionStore {
   ): Promise<Session<T> | undefined> {
     const patchData = checkedPatch(id, patch, ttlSeconds);
     return this.#compareAndSet<T>('update', id, (data) => ({ ...data, ...patchData }), ttlSeconds);
+  }
+
+  async increment<T extends SessionData = SessionData>(
+    id: string,
+    field: string,
+    options: IncrementOptions<T>,
+  ): Promise<Session<T>> {
+    const change = checkIncrement(id, field, options);
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt += 1) {
+      const item = await this.#getItem('increment', id);
+      const now = Date.now();
+      const current = item === undefined ? undefined : this.#live(item, now);
+      const data = incremented(current?.data, change);
+      const expiresAt = expiryOf(change.ttlSeconds, now);
+      // Versions keep rising through an expired item, so a writer that read its old incarnation fails.
+      const version = Number(item?.[VERSION]?.N ?? '0');
+      try {
+        await this.#client.send(
+          new PutItemCommand({
+            TableName: this.#table,
+            Item: this.#item(id, JSON.stringify(data), expiresAt, version + 1),
+            // Written only if the item is still the version read, or still absent or expired.
+            ...(current === undefined ? this.#absentOrExpired(now) : versionIs(version)),
+          }),
+        );
+        return { id, data: data as T, expiresAt };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException))
+          throw unavailable(this.kind, 'increment', error);
+      }
+    }
+    throw unavailable(
+      this.kind,
+      'increment',
+      new Error(`session ${id} kept changing during ${MAX_UPDATE_ATTEMPTS} attempts`),
+    );
   }
 
   async touch(id: string, ttlSeconds: number): Promise<boolean> {
@@ -260,9 +297,7 @@ export class DynamoDbSessionStore implements SessionStore {
           new PutItemCommand({
             TableName: this.#table,
             Item: this.#item(id, JSON.stringify(data), expiresAt, version + 1),
-            ConditionExpression: '#v = :v',
-            ExpressionAttributeNames: { '#v': VERSION },
-            ExpressionAttributeValues: { ':v': { N: String(version) } },
+            ...versionIs(version),
           }),
         );
         return { id, data: data as T, expiresAt };
@@ -285,6 +320,15 @@ export class DynamoDbSessionStore implements SessionStore {
       ),
     );
     return result.Item;
+  }
+
+  /** The condition of a write that creates: no item, or only an expired one, has the id. */
+  #absentOrExpired(now: number): WriteCondition {
+    return {
+      ConditionExpression: 'attribute_not_exists(#k) OR #ms <= :now',
+      ExpressionAttributeNames: { '#k': this.#key, '#ms': EXPIRES_MS },
+      ExpressionAttributeValues: { ':now': { N: String(now) } },
+    };
   }
 
   #item(id: string, json: string, expiresAt: number, version: number): Item {
@@ -313,6 +357,20 @@ export class DynamoDbSessionStore implements SessionStore {
       throw unavailable(this.kind, operation, error);
     }
   }
+}
+
+type WriteCondition = Pick<
+  PutItemCommandInput,
+  'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+>;
+
+/** The condition of a compare-and-set: the item is still the version that was read. */
+function versionIs(version: number): WriteCondition {
+  return {
+    ConditionExpression: '#v = :v',
+    ExpressionAttributeNames: { '#v': VERSION },
+    ExpressionAttributeValues: { ':v': { N: String(version) } },
+  };
 }
 
 function decodeCursor(cursor: string): Item {

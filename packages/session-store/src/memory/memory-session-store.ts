@@ -5,14 +5,17 @@
  * booleans, null) is copied without a JSON round trip.
  */
 /* eslint-disable @typescript-eslint/require-await -- the contract is async; this store answers at once, and async turns a bad argument into a rejection */
+import { checkIncrement, incremented } from '../increment.js';
 import type {
   CreateResult,
+  IncrementOptions,
   ListOptions,
   Session,
   SessionData,
   SessionPage,
   SessionStore,
 } from '../session-store.js';
+import { flatCopy, type FlatData } from '../json-copy.js';
 import { checkId, checkLimit, checkOpen, checkTtl, encodeData, expiryOf } from '../validate.js';
 
 export interface MemorySessionStoreOptions {
@@ -28,9 +31,6 @@ interface Entry {
   data: FlatData | string;
   expiresAt: number;
 }
-
-/** A top-level object whose values are all strings, finite numbers, booleans or null. */
-type FlatData = Record<string, string | number | boolean | null>;
 
 export class MemorySessionStore implements SessionStore {
   readonly kind = 'memory';
@@ -91,6 +91,22 @@ export class MemorySessionStore implements SessionStore {
         ? { ...entry.data, ...value }
         : JSON.stringify({ ...(parsed(entry.data) as object), ...(parsed(value) as object) });
     if (ttlSeconds !== undefined) entry.expiresAt = expiryOf(ttlSeconds, now);
+    return toSession<T>(id, entry);
+  }
+
+  async increment<T extends SessionData = SessionData>(
+    id: string,
+    field: string,
+    options: IncrementOptions<T>,
+  ): Promise<Session<T>> {
+    this.#check();
+    const change = checkIncrement(id, field, options);
+    const now = Date.now();
+    const current = this.#live(id, now);
+    // A flat stored object is not changed by `incremented`, so it needs no copy first.
+    const base = current === undefined ? undefined : typeof current.data === 'string' ? parsed(current.data) : current.data;
+    const entry = { data: stored(incremented(base as SessionData | undefined, change)), expiresAt: expiryOf(change.ttlSeconds, now) };
+    this.#entries.set(id, entry);
     return toSession<T>(id, entry);
   }
 
@@ -167,42 +183,4 @@ function parsed(data: FlatData | string): unknown {
 /** What is stored for `data`: a flat copy when it has one, its JSON text otherwise (validated). */
 function stored(data: unknown): FlatData | string {
   return flatCopy(data) ?? encodeData(data);
-}
-
-/**
- * A copy of `data` as `JSON.parse(JSON.stringify(data))` would give it, when that is a plain
- * object with only strings, numbers, booleans and null as values (and values JSON leaves out);
- * undefined for anything else, which then takes the JSON round trip and its checks.
- */
-function flatCopy(data: unknown): FlatData | undefined {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
-  if (typeof (data as { toJSON?: unknown }).toJSON === 'function') return undefined;
-  const copy: FlatData = {};
-  for (const key of Object.keys(data)) {
-    // JSON.parse makes `__proto__` an own key; an assignment would set the prototype instead.
-    if (key === '__proto__') return undefined;
-    const value: unknown = (data as Record<string, unknown>)[key];
-    switch (typeof value) {
-      case 'string':
-      case 'boolean':
-        copy[key] = value;
-        break;
-      case 'number':
-        // JSON writes NaN and the infinities as null, and -0 as 0.
-        copy[key] = Number.isFinite(value) ? value + 0 : null;
-        break;
-      case 'undefined':
-      case 'function':
-      case 'symbol':
-        break;
-      case 'object':
-        if (value !== null) return undefined;
-        copy[key] = null;
-        break;
-      case 'bigint':
-        // JSON.stringify throws on it: encodeData reports it.
-        return undefined;
-    }
-  }
-  return copy;
 }

@@ -6,8 +6,10 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import { unavailable } from '../errors.js';
+import { checkIncrement, incremented } from '../increment.js';
 import type {
   CreateResult,
+  IncrementOptions,
   ListOptions,
   Session,
   SessionData,
@@ -132,6 +134,35 @@ export class RedisSessionStore implements SessionStore {
   ): Promise<Session<T> | undefined> {
     const patchData = checkedPatch(id, patch, ttlSeconds);
     return this.#compareAndSet<T>('update', id, (current) => ({ ...current, ...patchData }), ttlSeconds);
+  }
+
+  async increment<T extends SessionData = SessionData>(
+    id: string,
+    field: string,
+    options: IncrementOptions<T>,
+  ): Promise<Session<T>> {
+    const change = checkIncrement(id, field, options);
+    const key = this.#prefix + id;
+    const px = String(Math.ceil(change.ttlSeconds * 1000));
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt += 1) {
+      const raw = await this.#call('increment', () => this.#client.get(key));
+      const data = incremented(raw === null ? undefined : (JSON.parse(raw) as Stored).d, change);
+      const expiresAt = expiryOf(change.ttlSeconds, Date.now());
+      const next = stored(JSON.stringify(data), expiresAt);
+      // Written only if the key still holds what was read, or is still absent.
+      const written =
+        raw === null
+          ? (await this.#call('increment', () => this.#client.set(key, next, 'PX', px, 'NX'))) === 'OK'
+          : (await this.#call('increment', () =>
+              (this.#client as unknown as RedisWithScripts).swbCompareAndSet(key, raw, next, px),
+            )) === 1;
+      if (written) return { id, data: data as T, expiresAt };
+    }
+    throw unavailable(
+      this.kind,
+      'increment',
+      new Error(`session ${id} kept changing during ${MAX_CAS_ATTEMPTS} attempts`),
+    );
   }
 
   async touch(id: string, ttlSeconds: number): Promise<boolean> {

@@ -6,8 +6,10 @@
 /* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; async turns every failure into a rejection */
 import Database from 'better-sqlite3';
 import { unavailable } from '../errors.js';
+import { checkIncrement, incremented } from '../increment.js';
 import type {
   CreateResult,
+  IncrementOptions,
   ListOptions,
   Session,
   SessionData,
@@ -172,6 +174,26 @@ export class SqliteSessionStore implements SessionStore {
           const expiresAt = ttlSeconds === undefined ? row.expires_at : expiryOf(ttlSeconds, now);
           this.#statements.update.run(JSON.stringify(data), expiresAt, id);
           return { id, data, expiresAt };
+        })
+        .immediate(),
+    );
+  }
+
+  async increment<T extends SessionData = SessionData>(
+    id: string,
+    field: string,
+    options: IncrementOptions<T>,
+  ): Promise<Session<T>> {
+    const change = checkIncrement(id, field, options);
+    return this.#run('increment', () =>
+      this.#db
+        .transaction((): Session<T> => {
+          const now = Date.now();
+          const row = this.#statements.get.get(id, now);
+          const data = incremented(row === undefined ? undefined : (JSON.parse(row.data) as SessionData), change);
+          const expiresAt = expiryOf(change.ttlSeconds, now);
+          this.#statements.put.run(id, JSON.stringify(data), expiresAt);
+          return { id, data: data as T, expiresAt };
         })
         .immediate(),
     );

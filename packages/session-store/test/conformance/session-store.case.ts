@@ -138,6 +138,56 @@ export function sessionStoreConformance(name: string, open: OpenStore): void {
       );
     });
 
+    it('increment creates from initial when absent, then counts on, merges the patch and restarts the TTL', async () => {
+      const first = await store.increment(id('inc'), 'n', { initial: { n: 0, who: 'ana' }, ttlSeconds: 1 });
+      expect(first.data).toEqual({ n: 1, who: 'ana' });
+      expect(first.expiresAt).toBeGreaterThan(Date.now() + 500);
+      const second = await store.increment(id('inc'), 'n', {
+        by: 2.5,
+        initial: { n: 100, who: 'not used' },
+        patch: { seen: 7 },
+        ttlSeconds: 300,
+      });
+      expect(second.data).toEqual({ n: 3.5, who: 'ana', seen: 7 });
+      expect(second.expiresAt).toBeGreaterThan(Date.now() + 200_000);
+      expect(await store.get(id('inc'))).toEqual(second);
+      // A field the session (or the initial data) lacks counts from 0.
+      await store.put(id('inc-from-0'), { other: true }, 60);
+      expect((await store.increment(id('inc-from-0'), 'n', { by: -1, initial: {}, ttlSeconds: 60 })).data).toEqual({
+        other: true,
+        n: -1,
+      });
+      expect((await store.increment(id('inc-new'), 'n', { initial: {}, ttlSeconds: 60 })).data).toEqual({ n: 1 });
+    });
+
+    it('of concurrent increments, none is lost, the first included', async () => {
+      const counts = await Promise.all(
+        Array.from({ length: 12 }, () => store.increment(id('inc-race'), 'n', { initial: { n: 0 }, ttlSeconds: 60 })),
+      );
+      expect(counts.map((s) => s.data.n).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 12 }, (_, i) => i + 1),
+      );
+      expect((await store.get(id('inc-race')))?.data).toEqual({ n: 12 });
+    });
+
+    it('increment rejects with SWB_ERR_SESSION_STORE_INVALID and writes nothing when it cannot count', async () => {
+      const invalid = { code: 'SWB_ERR_SESSION_STORE_INVALID' };
+      await store.put(id('inc-bad'), { n: 'three', m: null }, 60);
+      const options = { initial: { n: 0 }, ttlSeconds: 60 };
+      await expect(store.increment(id('inc-bad'), 'n', options)).rejects.toMatchObject(invalid);
+      await expect(store.increment(id('inc-bad'), 'm', options)).rejects.toMatchObject(invalid);
+      expect((await store.get(id('inc-bad')))?.data).toEqual({ n: 'three', m: null });
+      const absent = id('inc-bad-absent');
+      await expect(store.increment(absent, 'n', { initial: { n: '0' }, ttlSeconds: 60 })).rejects.toMatchObject(invalid);
+      await expect(store.increment(absent, 'n', { ...options, patch: { n: 5 } })).rejects.toMatchObject(invalid);
+      await expect(store.increment(absent, 'n', { ...options, by: Number.NaN })).rejects.toMatchObject(invalid);
+      await expect(store.increment(absent, 'n', { ...options, ttlSeconds: 0 })).rejects.toMatchObject(invalid);
+      await expect(store.increment(absent, '', options)).rejects.toMatchObject(invalid);
+      await expect(store.increment(absent, 'n', { ...options, by: Number.MAX_VALUE })).resolves.toBeDefined();
+      await expect(store.increment(absent, 'n', { ...options, by: Number.MAX_VALUE })).rejects.toMatchObject(invalid);
+      expect((await store.get(absent))?.data).toEqual({ n: Number.MAX_VALUE });
+    });
+
     it('touch restarts the TTL of a live session only', async () => {
       await store.put(id('t'), { x: 1 }, 1);
       expect(await store.touch(id('t'), 300)).toBe(true);
@@ -157,12 +207,14 @@ export function sessionStoreConformance(name: string, open: OpenStore): void {
     it('an expired session is invisible to every call, and can be created again', async () => {
       await store.put(id('exp'), { old: true }, SHORT_TTL_S);
       await store.put(id('exp-touch'), { old: true }, SHORT_TTL_S);
+      await store.put(id('exp-inc'), { n: 10, old: true }, SHORT_TTL_S);
       expect((await store.get(id('exp')))?.data).toEqual({ old: true });
       // Expiry is the passage of time itself: there is no event to await.
       await sleep(PAST_SHORT_TTL_MS);
       expect(await store.get(id('exp'))).toBeUndefined();
       expect(await store.update(id('exp'), { a: 1 })).toBeUndefined();
       expect(await store.touch(id('exp-touch'), 60)).toBe(false);
+      expect((await store.increment(id('exp-inc'), 'n', { initial: { n: 0 }, ttlSeconds: 60 })).data).toEqual({ n: 1 });
       const page = await listAll(store, 1000);
       expect(page.map((s) => s.id)).not.toContain(id('exp'));
       const again = await store.create(id('exp'), { old: false }, 60);
