@@ -65,12 +65,21 @@ function formatValue(check: BarCheck, value: number): string {
   return `${value.toFixed(2)}${check.unit}`;
 }
 
+/** PASS or FAIL, from the medians; marked when the rounds fell on both sides of the bar. */
+export function verdictOf(check: BarCheck): string {
+  const verdict = check.pass ? 'PASS' : 'FAIL';
+  return check.conclusive ? verdict : `${verdict} (${INCONCLUSIVE})`;
+}
+
+/** What an inconclusive verdict says. */
+export const INCONCLUSIVE = 'not conclusive: rounds on both sides of the bar';
+
 function checkRow(check: BarCheck): string[] {
   const paired =
     check.pairedRange === null
       ? ''
       : `(per round ${formatValue(check, check.pairedRange.min)} to ${formatValue(check, check.pairedRange.max)})`;
-  const verdict = check.pass ? 'PASS' : 'FAIL';
+  const verdict = verdictOf(check);
   return [
     `  ${check.what}`,
     formatValue(check, check.value),
@@ -80,7 +89,7 @@ function checkRow(check: BarCheck): string[] {
       ? 'peer: not judged'
       : check.reference
         ? verdict
-        : `${verdict.toLowerCase()} (bar is set at ${barAt(check)} conn)`,
+        : `${check.pass ? 'pass' : 'fail'} (bar is set at ${barAt(check)} conn)`,
   ];
 }
 
@@ -176,7 +185,7 @@ export function renderSummary(summary: Summary, context: TableContext): string {
           `  ${check.scenario}: ${check.what} @ ${check.connections} conn`,
           formatValue(check, check.value),
           `bar ${check.comparison === '>=' ? '≥' : '≤'} ${check.bar}${check.unit}`,
-          check.pass ? 'PASS' : 'FAIL',
+          verdictOf(check),
         ]),
       ),
     );
