@@ -6,6 +6,7 @@
  */
 /* eslint-disable @typescript-eslint/require-await -- the contract is async; this store answers at once, and async turns a bad argument into a rejection */
 import { checkIncrement, incremented } from '../increment.js';
+import { flatCopy, type FlatData } from '../json-copy.js';
 import type {
   CreateResult,
   IncrementOptions,
@@ -15,7 +16,6 @@ import type {
   SessionPage,
   SessionStore,
 } from '../session-store.js';
-import { flatCopy, type FlatData } from '../json-copy.js';
 import { checkId, checkLimit, checkOpen, checkTtl, encodeData, expiryOf } from '../validate.js';
 
 export interface MemorySessionStoreOptions {
@@ -103,9 +103,10 @@ export class MemorySessionStore implements SessionStore {
     const change = checkIncrement(id, field, options);
     const now = Date.now();
     const current = this.#live(id, now);
-    // A flat stored object is not changed by `incremented`, so it needs no copy first.
-    const base = current === undefined ? undefined : typeof current.data === 'string' ? parsed(current.data) : current.data;
-    const entry = { data: stored(incremented(base as SessionData | undefined, change)), expiresAt: expiryOf(change.ttlSeconds, now) };
+    // `incremented` makes a new object, so a flat stored one is read as it is, without a copy.
+    const base = current === undefined || typeof current.data !== 'string' ? current?.data : parsed(current.data);
+    const data = incremented(base as SessionData | undefined, change);
+    const entry = { data: stored(data), expiresAt: expiryOf(change.ttlSeconds, now) };
     this.#entries.set(id, entry);
     return toSession<T>(id, entry);
   }
