@@ -142,7 +142,7 @@ export function sessionStoreConformance(name: string, open: OpenStore): void {
       const first = await store.increment(id('inc'), 'n', { initial: { n: 0, who: 'ana' }, ttlSeconds: 1 });
       expect(first.data).toEqual({ n: 1, who: 'ana' });
       expect(first.expiresAt).toBeGreaterThan(Date.now() + 500);
-      const second = await store.increment(id('inc'), 'n', {
+      const second = await store.increment<{ n: number; who: string; seen?: number }>(id('inc'), 'n', {
         by: 2.5,
         initial: { n: 100, who: 'not used' },
         patch: { seen: 7 },
