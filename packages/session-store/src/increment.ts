@@ -35,7 +35,7 @@ export function checkIncrement(id: unknown, field: unknown, options: unknown): C
   if (Object.hasOwn(checked.patch, field)) {
     throw invalid(`increment patch must not set "${field}", the field it counts`);
   }
-  incremented(undefined, checked); // an initial value that is not a number fails now, not on first use
+  countable(checked.initial[field], checked); // a bad initial value fails now, not on first use
   return checked;
 }
 
@@ -45,15 +45,18 @@ export function checkIncrement(id: unknown, field: unknown, options: unknown): C
  */
 export function incremented(current: SessionData | undefined, change: CheckedIncrement): SessionData {
   const base = current ?? change.initial;
-  const value = base[change.field];
-  if (value !== undefined && typeof value !== 'number') {
-    throw invalid(
-      `session ${change.id}: "${change.field}" holds ${value === null ? 'null' : typeof value}, not a number to increment`,
-    );
-  }
-  const next = (value ?? 0) + change.by;
+  const next = countable(base[change.field], change) + change.by;
   if (!Number.isFinite(next)) throw invalid(`session ${change.id}: "${change.field}" would not be a finite number`);
   return { ...base, ...change.patch, [change.field]: next };
+}
+
+/** The field's value to count on from: a number, or 0 when absent; anything else is rejected. */
+function countable(value: unknown, change: CheckedIncrement): number {
+  if (value === undefined) return 0;
+  if (typeof value === 'number') return value;
+  throw invalid(
+    `session ${change.id}: "${change.field}" holds ${value === null ? 'null' : typeof value}, not a number to increment`,
+  );
 }
 
 function invalid(message: string): SessionStoreError {

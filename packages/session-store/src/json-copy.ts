@@ -3,7 +3,7 @@
  * JSON round trip for flat data: a plain object of strings, numbers, booleans and null.
  */
 import type { SessionData } from './session-store.js';
-import { encodeData } from './validate.js';
+import { checkId, checkTtl, encodeData } from './validate.js';
 
 /** A top-level object whose values are all strings, finite numbers, booleans or null. */
 export type FlatData = Record<string, string | number | boolean | null>;
@@ -11,6 +11,16 @@ export type FlatData = Record<string, string | number | boolean | null>;
 /** `data` as it survives JSON, as a copy of its own; data that is not a JSON object is rejected (encodeData). */
 export function jsonCopy(data: unknown): SessionData {
   return flatCopy(data) ?? (JSON.parse(encodeData(data)) as SessionData);
+}
+
+/**
+ * The checks of `update` (id, optional TTL, patch): returns the patch as it survives JSON, ready to
+ * merge over the stored data.
+ */
+export function checkedPatch(id: unknown, patch: unknown, ttlSeconds: unknown): SessionData {
+  checkId(id);
+  if (ttlSeconds !== undefined) checkTtl(ttlSeconds);
+  return jsonCopy(patch);
 }
 
 /**

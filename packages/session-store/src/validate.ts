@@ -41,16 +41,6 @@ export function encodeData(data: unknown): string {
   }
 }
 
-/**
- * The checks of `update` (id, optional TTL, patch): returns the patch as it survives JSON, ready to
- * merge over the stored data.
- */
-export function checkedPatch(id: unknown, patch: unknown, ttlSeconds: unknown): object {
-  checkId(id);
-  if (ttlSeconds !== undefined) checkTtl(ttlSeconds);
-  return JSON.parse(encodeData(patch)) as object;
-}
-
 export function checkLimit(limit: unknown): number {
   if (limit === undefined) return 100;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) {

@@ -30,7 +30,8 @@ import type {
   SessionPage,
   SessionStore,
 } from '../session-store.js';
-import { checkId, checkLimit, checkOpen, checkTtl, checkedPatch, encodeData, expiryOf } from '../validate.js';
+import { checkedPatch } from '../json-copy.js';
+import { checkId, checkLimit, checkOpen, checkTtl, encodeData, expiryOf } from '../validate.js';
 
 export interface DynamoDbSessionStoreOptions {
   /** Table name. */
@@ -160,7 +161,12 @@ export class DynamoDbSessionStore implements SessionStore {
     ttlSeconds?: number,
   ): Promise<Session<T> | undefined> {
     const patchData = checkedPatch(id, patch, ttlSeconds);
-    return this.#compareAndSet<T>('update', id, (data) => ({ ...data, ...patchData }), ttlSeconds);
+    return this.#compareAndSet<T>(
+      'update',
+      id,
+      (data) => (data === undefined ? undefined : { ...data, ...patchData }),
+      ttlSeconds,
+    );
   }
 
   async increment<T extends SessionData = SessionData>(
@@ -169,34 +175,13 @@ export class DynamoDbSessionStore implements SessionStore {
     options: IncrementOptions<T>,
   ): Promise<Session<T>> {
     const change = checkIncrement(id, field, options);
-    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt += 1) {
-      const item = await this.#getItem('increment', id);
-      const now = Date.now();
-      const current = item === undefined ? undefined : this.#live(item, now);
-      const data = incremented(current?.data, change);
-      const expiresAt = expiryOf(change.ttlSeconds, now);
-      // Versions keep rising through an expired item, so a writer that read its old incarnation fails.
-      const version = Number(item?.[VERSION]?.N ?? '0');
-      try {
-        await this.#client.send(
-          new PutItemCommand({
-            TableName: this.#table,
-            Item: this.#item(id, JSON.stringify(data), expiresAt, version + 1),
-            // Written only if the item is still the version read, or still absent or expired.
-            ...(current === undefined ? this.#absentOrExpired(now) : versionIs(version)),
-          }),
-        );
-        return { id, data: data as T, expiresAt };
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException))
-          throw unavailable(this.kind, 'increment', error);
-      }
-    }
-    throw unavailable(
-      this.kind,
+    const session = await this.#compareAndSet<T>(
       'increment',
-      new Error(`session ${id} kept changing during ${MAX_UPDATE_ATTEMPTS} attempts`),
+      id,
+      (data) => incremented(data, change),
+      change.ttlSeconds,
     );
+    return session as Session<T>; // never undefined: the change always gives data
   }
 
   async touch(id: string, ttlSeconds: number): Promise<boolean> {
@@ -278,26 +263,34 @@ export class DynamoDbSessionStore implements SessionStore {
     );
   }
 
+  /**
+   * Writes `change` of the session's data (undefined when there is no live session) only if the item
+   * is still the version read, or still absent or expired; reads and tries again on a conflict. A
+   * change that gives undefined writes nothing. Without `ttlSeconds` the TTL is kept (a change that
+   * creates has one).
+   */
   async #compareAndSet<T extends SessionData>(
     operation: string,
     id: string,
-    change: (data: SessionData) => SessionData,
+    change: (data: SessionData | undefined) => SessionData | undefined,
     ttlSeconds: number | undefined,
   ): Promise<Session<T> | undefined> {
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt += 1) {
       const item = await this.#getItem(operation, id);
       const now = Date.now();
       const current = item === undefined ? undefined : this.#live(item, now);
-      if (item === undefined || current === undefined) return undefined;
-      const version = Number(item[VERSION]?.N ?? '0');
-      const data = change(current.data);
-      const expiresAt = ttlSeconds === undefined ? current.expiresAt : expiryOf(ttlSeconds, now);
+      const data = change(current?.data);
+      if (data === undefined) return undefined;
+      // Versions keep rising through an expired item, so a writer that read its old incarnation fails.
+      const version = Number(item?.[VERSION]?.N ?? '0');
+      const expiresAt =
+        ttlSeconds === undefined && current !== undefined ? current.expiresAt : expiryOf(ttlSeconds ?? 0, now);
       try {
         await this.#client.send(
           new PutItemCommand({
             TableName: this.#table,
             Item: this.#item(id, JSON.stringify(data), expiresAt, version + 1),
-            ...versionIs(version),
+            ...(current === undefined ? this.#absentOrExpired(now) : versionIs(version)),
           }),
         );
         return { id, data: data as T, expiresAt };

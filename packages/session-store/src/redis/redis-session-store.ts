@@ -16,7 +16,8 @@ import type {
   SessionPage,
   SessionStore,
 } from '../session-store.js';
-import { checkId, checkLimit, checkOpen, checkTtl, checkedPatch, encodeData, expiryOf } from '../validate.js';
+import { checkedPatch } from '../json-copy.js';
+import { checkId, checkLimit, checkOpen, checkTtl, encodeData, expiryOf } from '../validate.js';
 
 export interface RedisSessionStoreOptions {
   /**
@@ -133,7 +134,12 @@ export class RedisSessionStore implements SessionStore {
     ttlSeconds?: number,
   ): Promise<Session<T> | undefined> {
     const patchData = checkedPatch(id, patch, ttlSeconds);
-    return this.#compareAndSet<T>('update', id, (current) => ({ ...current, ...patchData }), ttlSeconds);
+    return this.#compareAndSet<T>(
+      'update',
+      id,
+      (current) => (current === undefined ? undefined : { ...current, ...patchData }),
+      ttlSeconds,
+    );
   }
 
   async increment<T extends SessionData = SessionData>(
@@ -142,27 +148,13 @@ export class RedisSessionStore implements SessionStore {
     options: IncrementOptions<T>,
   ): Promise<Session<T>> {
     const change = checkIncrement(id, field, options);
-    const key = this.#prefix + id;
-    const px = String(Math.ceil(change.ttlSeconds * 1000));
-    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt += 1) {
-      const raw = await this.#call('increment', () => this.#client.get(key));
-      const data = incremented(raw === null ? undefined : (JSON.parse(raw) as Stored).d, change);
-      const expiresAt = expiryOf(change.ttlSeconds, Date.now());
-      const next = stored(JSON.stringify(data), expiresAt);
-      // Written only if the key still holds what was read, or is still absent.
-      const written =
-        raw === null
-          ? (await this.#call('increment', () => this.#client.set(key, next, 'PX', px, 'NX'))) === 'OK'
-          : (await this.#call('increment', () =>
-              (this.#client as unknown as RedisWithScripts).swbCompareAndSet(key, raw, next, px),
-            )) === 1;
-      if (written) return { id, data: data as T, expiresAt };
-    }
-    throw unavailable(
-      this.kind,
+    const session = await this.#compareAndSet<T>(
       'increment',
-      new Error(`session ${id} kept changing during ${MAX_CAS_ATTEMPTS} attempts`),
+      id,
+      (current) => incremented(current, change),
+      change.ttlSeconds,
     );
+    return session as Session<T>; // never undefined: the change always gives data
   }
 
   async touch(id: string, ttlSeconds: number): Promise<boolean> {
@@ -200,25 +192,34 @@ export class RedisSessionStore implements SessionStore {
     }
   }
 
+  /**
+   * Writes `change` of the session's data (undefined when there is no session) only if the key still
+   * holds what was read, or is still absent; reads and tries again on a conflict. A change that gives
+   * undefined writes nothing. Without `ttlSeconds` the TTL is kept (a change that creates has one).
+   */
   async #compareAndSet<T extends SessionData>(
     operation: string,
     id: string,
-    change: (data: SessionData) => SessionData,
+    change: (data: SessionData | undefined) => SessionData | undefined,
     ttlSeconds: number | undefined,
   ): Promise<Session<T> | undefined> {
     const key = this.#prefix + id;
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt += 1) {
       const raw = await this.#call(operation, () => this.#client.get(key));
-      if (raw === null) return undefined;
-      const current = JSON.parse(raw) as Stored;
-      const data = change(current.d);
-      const expiresAt = ttlSeconds === undefined ? current.e : expiryOf(ttlSeconds, Date.now());
+      const current = raw === null ? undefined : (JSON.parse(raw) as Stored);
+      const data = change(current?.d);
+      if (data === undefined) return undefined;
+      const expiresAt =
+        ttlSeconds === undefined && current !== undefined ? current.e : expiryOf(ttlSeconds ?? 0, Date.now());
       const next = stored(JSON.stringify(data), expiresAt);
       const px = ttlSeconds === undefined ? '0' : String(Math.ceil(ttlSeconds * 1000));
-      const swapped = await this.#call(operation, () =>
-        (this.#client as unknown as RedisWithScripts).swbCompareAndSet(key, raw, next, px),
-      );
-      if (swapped === 1) return { id, data: data as T, expiresAt };
+      const written =
+        raw === null
+          ? (await this.#call(operation, () => this.#client.set(key, next, 'PX', px, 'NX'))) === 'OK'
+          : (await this.#call(operation, () =>
+              (this.#client as unknown as RedisWithScripts).swbCompareAndSet(key, raw, next, px),
+            )) === 1;
+      if (written) return { id, data: data as T, expiresAt };
     }
     throw unavailable(
       this.kind,

@@ -16,7 +16,8 @@ import type {
   SessionPage,
   SessionStore,
 } from '../session-store.js';
-import { checkId, checkLimit, checkOpen, checkTtl, checkedPatch, encodeData, expiryOf } from '../validate.js';
+import { checkedPatch } from '../json-copy.js';
+import { checkId, checkLimit, checkOpen, checkTtl, encodeData, expiryOf } from '../validate.js';
 
 export interface SqliteSessionStoreOptions {
   /** Database file; created with its table when missing. `:memory:` keeps it in this process. */
