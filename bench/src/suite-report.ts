@@ -6,7 +6,7 @@
 import type { IdleBenchResult, IdleSystemFigures } from './idle-run.js';
 import { bestPushRate, PUSH_BAR_PER_SECOND, type PushPart, type PushSummary } from './push-bench.js';
 import type { RollingStopResult } from './rolling-stop-part.js';
-import { BASELINE, PEER_SCENARIOS, type Spread, type Summary } from './summary.js';
+import { BASELINE, PEER_SCENARIOS, roundsAgree, type Spread, type Summary } from './summary.js';
 import { INCONCLUSIVE, renderRows } from './table.js';
 
 /** Idle connections per machine the product promises (with workers). */
@@ -167,7 +167,7 @@ function echoBars(summary: Summary | null | undefined): SuiteBar[] {
         value:
           check.unit === ' ms' ? `${check.value.toFixed(3)} ms` : `${check.value.toFixed(2)}${check.unit}`,
         pass: check.pass,
-        note: [check.note, check.conclusive ? null : INCONCLUSIVE].filter((n) => n !== null).join('; ') || null,
+        note: [check.note, roundsAgree(check) ? null : INCONCLUSIVE].filter((n) => n !== null).join('; ') || null,
       };
     }),
   );

@@ -58,11 +58,6 @@ export interface BarCheck {
   readonly bar: number;
   readonly unit: string;
   readonly pass: boolean;
-  /**
-   * False when the per-round ratios fall on both sides of the bar: the machine's drift between
-   * rounds was larger than the margin, so the verdict of the medians could go either way.
-   */
-  readonly conclusive: boolean;
   /** Whether the product bar is defined at this connection count (others are informative). */
   readonly reference: boolean;
   /** False for a peer (PEER_SCENARIOS): its ratios are shown, but the product's bars do not judge it. */
@@ -153,14 +148,15 @@ function pairedRange(
   return values.length === 0 ? null : { min: Math.min(...values), max: Math.max(...values) };
 }
 
-/** Whether every round's ratio is on the same side of the bar (true when there are no rounds to compare). */
-export function roundsAgree(
-  range: { readonly min: number; readonly max: number } | null,
-  comparison: '>=' | '<=',
-  bar: number,
-): boolean {
+/**
+ * Whether every round's ratio is on the same side of the bar (true when there are no rounds to
+ * compare). False means the machine drifted between rounds by more than the margin, so the verdict
+ * of the medians could go either way.
+ */
+export function roundsAgree(check: Pick<BarCheck, 'pairedRange' | 'comparison' | 'bar'>): boolean {
+  const range = check.pairedRange;
   if (range === null) return true;
-  const passes = (value: number): boolean => (comparison === '>=' ? value >= bar : value <= bar);
+  const passes = (value: number): boolean => (check.comparison === '>=' ? value >= check.bar : value <= check.bar);
   return passes(range.min) === passes(range.max);
 }
 
@@ -198,20 +194,18 @@ function checksAt(
   const judged = !PEER_SCENARIOS.has(offload);
 
   const throughput = gateway.msgsPerSecond.median / direct.msgsPerSecond.median;
-  const throughputRounds = pairedRange(directRuns, gatewayRuns, (d, g) =>
-    d.load === null || g.load === null ? null : g.load.msgsPerSecond / d.load.msgsPerSecond,
-  );
   checks.push({
     scenario: offload,
     what: 'offload throughput ÷ direct throughput',
     connections,
     value: throughput,
-    pairedRange: throughputRounds,
+    pairedRange: pairedRange(directRuns, gatewayRuns, (d, g) =>
+      d.load === null || g.load === null ? null : g.load.msgsPerSecond / d.load.msgsPerSecond,
+    ),
     comparison: '>=',
     bar: bars.throughput.bar,
     unit: '',
     pass: throughput >= bars.throughput.bar,
-    conclusive: roundsAgree(throughputRounds, '>=', bars.throughput.bar),
     reference: judged && connections === bars.throughput.connections,
     judged,
     note: null,
@@ -221,21 +215,19 @@ function checksAt(
   if (gatewayCpus.length > 0) {
     const separable = gatewayCpus.every((cpu) => cpu.separable);
     const cpuRatio = median(gatewayCpus.map((cpu) => cpu.value)) / direct.cpuUsPerMsg.median;
-    const cpuRounds = pairedRange(directRuns, gatewayRuns, (d, g) => {
-      const cpu = gatewayCpu(g);
-      return cpu === null || d.system === null ? null : cpu.value / d.system.cpuUsPerMsg;
-    });
     checks.push({
       scenario: offload,
       what: 'gateway CPU/msg ÷ direct CPU/msg',
       connections,
       value: cpuRatio,
-      pairedRange: cpuRounds,
+      pairedRange: pairedRange(directRuns, gatewayRuns, (d, g) => {
+        const cpu = gatewayCpu(g);
+        return cpu === null || d.system === null ? null : cpu.value / d.system.cpuUsPerMsg;
+      }),
       comparison: '<=',
       bar: bars.cpu.bar,
       unit: '×',
       pass: cpuRatio <= bars.cpu.bar,
-      conclusive: roundsAgree(cpuRounds, '<=', bars.cpu.bar),
       reference: judged && connections === bars.cpu.connections,
       judged,
       note: separable
@@ -245,20 +237,18 @@ function checksAt(
   }
 
   const added = gateway.p50Ms.median - direct.p50Ms.median;
-  const addedRounds = pairedRange(directRuns, gatewayRuns, (d, g) =>
-    d.load === null || g.load === null ? null : g.load.latencyMs.p50 - d.load.latencyMs.p50,
-  );
   checks.push({
     scenario: offload,
     what: 'added p50 (gateway p50 − direct p50)',
     connections,
     value: added,
-    pairedRange: addedRounds,
+    pairedRange: pairedRange(directRuns, gatewayRuns, (d, g) =>
+      d.load === null || g.load === null ? null : g.load.latencyMs.p50 - d.load.latencyMs.p50,
+    ),
     comparison: '<=',
     bar: bars.addedP50Ms.bar,
     unit: ' ms',
     pass: added <= bars.addedP50Ms.bar,
-    conclusive: roundsAgree(addedRounds, '<=', bars.addedP50Ms.bar),
     reference: judged && connections === bars.addedP50Ms.connections,
     judged,
     note: null,

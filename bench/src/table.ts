@@ -2,7 +2,7 @@
  * Plain-text tables of a summary: one block per connection count with each scenario's medians,
  * then the bar ratios with pass or fail, and a closing block with the product's quality bars.
  */
-import type { BarCheck, ScenarioSummary, Spread, Summary } from './summary.js';
+import { roundsAgree, type BarCheck, type ScenarioSummary, type Spread, type Summary } from './summary.js';
 
 export interface TableContext {
   readonly reps: number;
@@ -65,14 +65,14 @@ function formatValue(check: BarCheck, value: number): string {
   return `${value.toFixed(2)}${check.unit}`;
 }
 
+/** What an inconclusive verdict says. */
+export const INCONCLUSIVE = 'not conclusive: rounds on both sides of the bar';
+
 /** PASS or FAIL, from the medians; marked when the rounds fell on both sides of the bar. */
 export function verdictOf(check: BarCheck): string {
   const verdict = check.pass ? 'PASS' : 'FAIL';
-  return check.conclusive ? verdict : `${verdict} (${INCONCLUSIVE})`;
+  return roundsAgree(check) ? verdict : `${verdict} (${INCONCLUSIVE})`;
 }
-
-/** What an inconclusive verdict says. */
-export const INCONCLUSIVE = 'not conclusive: rounds on both sides of the bar';
 
 function checkRow(check: BarCheck): string[] {
   const paired =
