@@ -44,6 +44,7 @@ const usage = `Usage: node bench/dist/run.js [options]   (npm run bench -- [opti
 Runs the parts in this order: echo, push, cluster (broadcast fan-out and cross-node push), idle,
 rolling-stop; prints each part's table, then every quality bar with PASS, FAIL or "not measured".
 Echo and push repeat their measurements (--reps, interleaved); cluster, idle and rolling-stop run once.
+A ratio bar whose rounds fall on both sides of it is marked "not conclusive": rerun it with more --reps.
 A part that fails is recorded as { error } and the next part runs; the exit code is then 1.
 
   --parts LIST        echo,push,cluster,idle,rolling-stop (default: all)

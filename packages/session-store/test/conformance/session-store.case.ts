@@ -183,6 +183,10 @@ export function sessionStoreConformance(name: string, open: OpenStore): void {
       await expect(store.increment(absent, 'n', { ...options, by: Number.NaN })).rejects.toMatchObject(invalid);
       await expect(store.increment(absent, 'n', { ...options, ttlSeconds: 0 })).rejects.toMatchObject(invalid);
       await expect(store.increment(absent, '', options)).rejects.toMatchObject(invalid);
+      await expect(store.increment(absent, 'n', null as unknown as typeof options)).rejects.toMatchObject(invalid);
+      await expect(store.increment(absent, 'n', { ...options, initial: [] as unknown as { n: number } })).rejects.toMatchObject(
+        invalid,
+      );
       await expect(store.increment(absent, 'n', { ...options, by: Number.MAX_VALUE })).resolves.toBeDefined();
       await expect(store.increment(absent, 'n', { ...options, by: Number.MAX_VALUE })).rejects.toMatchObject(invalid);
       expect((await store.get(absent))?.data).toEqual({ n: Number.MAX_VALUE });
