@@ -2,12 +2,19 @@
  * Micro-benchmarks of the per-message steps an optimisation changed, in this one process: the
  * MESSAGE Lambda event's JSON as the bytes of a request of its own; an AWS_PROXY integration's
  * event batcher (each event's JSON written into the batch body, 38 events a batch,
- * the average batch at 100 connections on the reference machine); and the sample backend's session
- * count (create, then update, in the memory store). Each prints the fastest and the median of 12
- * rounds in ns per step. `npm run bench:micro`.
+ * the average batch at 100 connections on the reference machine); the sample backend's session
+ * count (one increment in the memory store); and the sample backend's answer to such a batch
+ * (`POST /events` without HTTP: parse, handlers, results). Each prints the fastest and the median of
+ * 12 rounds in ns per step. `npm run bench:micro`.
  */
 import { AwsProxyEventEncoder, EventBatcher, type ApiIdentity, type IntegrationEvent } from '@switchboard/gateway/internal';
-import { DEFAULT_SESSION_TTL_SECONDS, Sessions } from '@switchboard/sample-backend';
+import {
+  createConsoleLogger,
+  DEFAULT_SESSION_TTL_SECONDS,
+  handleLambdaEvents,
+  sampleEventHandlers,
+  Sessions,
+} from '@switchboard/sample-backend';
 import { createSessionStore } from '@switchboard/session-store';
 
 const ROUNDS = 12;
@@ -84,11 +91,26 @@ function countMessage(i: number): Promise<number> {
   return sessions.countMessage(connections[i % CONNECTIONS]?.id ?? '');
 }
 
+const handlers = sampleEventHandlers(sessions, createConsoleLogger({ level: 'warn' }));
+/** Batch bodies as the gateway writes them, 38 events of 38 different connections each. */
+const batchBodies = Array.from({ length: CONNECTIONS }, (_, b) => {
+  const events = Array.from({ length: BATCH_EVENTS }, (_, i) => encoder.bytes(messageEvent(b + i), ''));
+  return Buffer.concat([Buffer.from('['), ...events.flatMap((event, i) => (i === 0 ? [event] : [Buffer.from(','), event])), Buffer.from(']')]);
+});
+
+/** The sample backend's answer to one batch of 38 message events. */
+async function answerBatch(i: number): Promise<void> {
+  const reply = await handleLambdaEvents(batchBodies[i % CONNECTIONS] ?? Buffer.alloc(0), handlers);
+  if (reply.status !== 200) throw new Error(`the sample backend answered ${reply.status}`);
+}
+
 const format = (result: { min: number; median: number }) =>
   `${result.min.toFixed(0)} ns (median ${result.median.toFixed(0)})`;
 process.stdout.write(`Node ${process.version}\n`);
 process.stdout.write(`MESSAGE event JSON, 64 B body:        ${format(await measure(1_000_000, eventJson))}\n`);
 process.stdout.write(`event JSON into a batch of 38:         ${format(await measure(1_000_000, batchEvent))}\n`);
 process.stdout.write(`sample backend count (memory store): ${format(await measure(300_000, countMessage))}\n`);
+const perEvent = (result: { min: number; median: number }) => ({ min: result.min / BATCH_EVENTS, median: result.median / BATCH_EVENTS });
+process.stdout.write(`sample backend batch of 38, per event: ${format(perEvent(await measure(20_000, answerBatch)))}\n`);
 await sessions.close();
 if (batchBytes === 0) throw new Error('the batcher sent nothing');

@@ -9,6 +9,7 @@ import type { BackendEvent } from './backend-event.js';
 import { handleConnect } from './connect.js';
 import { handleDisconnect } from './disconnect.js';
 import { drainingReply } from './draining.js';
+import { sampleEventHandlers } from './event-handlers.js';
 import { handleHealthz, handleReadyz } from './health.js';
 import { InFlightRequests } from './in-flight.js';
 import { handleLambdaEvents, MAX_BATCH_BODY_BYTES } from './lambda-events.js';
@@ -102,6 +103,7 @@ export function buildSampleBackend(options: SampleBackendOptions = {}): SampleBa
     Promise.resolve(options.sessionStore ?? createSessionStore({ kind: 'memory' })),
     options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS,
   );
+  const eventHandlers = sampleEventHandlers(sessions, logger);
   let draining = false;
   let closing = false;
   let url: string | undefined;
@@ -152,11 +154,7 @@ export function buildSampleBackend(options: SampleBackendOptions = {}): SampleBa
         maxBodyBytes: MAX_BATCH_BODY_BYTES,
         refusedWhileDraining: true,
         handle: (event) =>
-          handleLambdaEvents(event.body, {
-            connect: (connect) => handleConnect(connect, logger),
-            message: (message) => handleMessage(message, sessions, logger),
-            disconnect: (disconnect) => handleDisconnect(disconnect, sessions, logger),
-          }, (error) => {
+          handleLambdaEvents(event.body, eventHandlers, (error) => {
             logger.error({ err: error }, 'events: an event failed');
           }),
       },

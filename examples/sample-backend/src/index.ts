@@ -14,3 +14,5 @@ export { DEFAULT_SESSION_TTL_SECONDS, Sessions } from './sessions.js';
 export { createConsoleLogger, type ConsoleLoggerOptions, type Logger, type LogLevel } from './logger.js';
 export type { ManagementCredentials } from './management-clients.js';
 export { MAX_BODY_BYTES } from './read-body.js';
+export { handleLambdaEvents, type EventHandlers } from './lambda-events.js';
+export { sampleEventHandlers } from './event-handlers.js';

@@ -18,6 +18,8 @@ import { errorReply, jsonReply, type Reply } from './reply.js';
 export const MAX_BATCH_BODY_BYTES = 2 * 1024 * 1024;
 
 const EMPTY = Buffer.alloc(0);
+/** The query of MESSAGE and DISCONNECT events, which have none; shared, so handlers only read it. */
+const NO_QUERY = new URLSearchParams();
 
 /** The handlers an event is passed to, by its `requestContext.eventType`. */
 export interface EventHandlers {
@@ -97,7 +99,7 @@ export async function handleLambdaEvent(event: unknown, handlers: EventHandlers)
         headers[contextHeaders.disconnectStatusCode] = String(disconnectStatusCode);
       if (typeof disconnectReason === 'string')
         headers[contextHeaders.disconnectReason] = encodeURIComponent(disconnectReason);
-      return resultOf(await handlers.disconnect(backendEvent(headers, new URLSearchParams(), EMPTY)));
+      return resultOf(await handlers.disconnect(backendEvent(headers, NO_QUERY, EMPTY)));
     }
     case 'MESSAGE': {
       if (routeKey === 'later') return badEvent('the later route needs the HTTP_PROXY endpoint POST /later, which gets the management URL');
@@ -105,7 +107,7 @@ export async function handleLambdaEvent(event: unknown, handlers: EventHandlers)
       const binary = lambdaEvent['isBase64Encoded'] === true;
       if (binary) headers[contextHeaders.binary] = '1';
       const frame = binary ? Buffer.from(text, 'base64') : Buffer.from(text);
-      return resultOf(await handlers.message(backendEvent(headers, new URLSearchParams(), frame)));
+      return resultOf(await handlers.message(backendEvent(headers, NO_QUERY, frame)));
     }
     default:
       return badEvent('requestContext.eventType is not CONNECT, MESSAGE or DISCONNECT');
@@ -121,12 +123,30 @@ function backendEvent(headers: IncomingHttpHeaders, query: URLSearchParams, body
   return { method: 'POST', path: '/events', query, headers, body };
 }
 
-/** A Reply as a Lambda proxy result: text bodies as they are, binary ones in base64. */
+/**
+ * A Reply as a Lambda proxy result: text bodies as they are, binary ones in base64. The reply's
+ * content type only says which: API Gateway reads no headers of a WebSocket route's result but the
+ * body and `isBase64Encoded`, so the result carries the reply's other headers only.
+ */
 function resultOf(reply: Reply): LambdaResult {
   const binary = reply.headers?.['content-type'] === 'application/octet-stream';
   const body = reply.body ?? '';
   const text = typeof body === 'string' ? body : body.toString(binary ? 'base64' : 'utf8');
-  return { statusCode: reply.status, ...(reply.headers === undefined ? {} : { headers: reply.headers }), body: text, isBase64Encoded: binary };
+  const headers = headersBesideContentType(reply.headers);
+  return headers === undefined
+    ? { statusCode: reply.status, body: text, isBase64Encoded: binary }
+    : { statusCode: reply.status, headers, body: text, isBase64Encoded: binary };
+}
+
+/** The headers other than content-type, or undefined when there are none. */
+function headersBesideContentType(headers: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (headers === undefined) return undefined;
+  let rest: Record<string, string> | undefined;
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() === 'content-type') continue;
+    (rest ??= {})[name] = value;
+  }
+  return rest;
 }
 
 function badEvent(message: string): LambdaResult {

@@ -4,6 +4,7 @@
  * and requests without a connection id (called directly, not through a gateway), come back byte for byte. The body is the raw frame; the gateway sends the response body back to
  * the client as one frame.
  */
+import { isUtf8 } from 'node:buffer';
 import { contextHeaders } from '@switchboard/protocol';
 import { connectionIdOf, headerValue, type BackendEvent } from './backend-event.js';
 import type { Logger } from './logger.js';
@@ -31,9 +32,12 @@ export async function handleMessage(event: BackendEvent, sessions: Sessions, log
       code: typeof code === 'string' ? code : 'SWB_ERR_SESSION_STORE_UNAVAILABLE',
     });
   }
+  const suffix = ` [#${count}]`;
   return {
     status: 200,
     headers: { 'content-type': 'text/plain; charset=utf-8' },
-    body: Buffer.concat([event.body, Buffer.from(` [#${count}]`)]),
+    // Text as a string, the cheaper copy; bytes that are not UTF-8 (only a direct caller sends
+    // them) come back as they came.
+    body: isUtf8(event.body) ? event.body.toString() + suffix : Buffer.concat([event.body, Buffer.from(suffix)]),
   };
 }

@@ -19,12 +19,19 @@ export interface ConnectionSession extends Record<string, unknown> {
 
 export class Sessions {
   readonly #store: Promise<SessionStore>;
+  /** The store once it has opened, so that a count does not wait a turn for the promise. */
+  #opened: SessionStore | undefined;
   readonly #ttlSeconds: number;
 
   constructor(store: Promise<SessionStore>, ttlSeconds: number) {
     this.#store = store;
     // A store that failed to open fails each call that needs it; it must not crash the process.
-    store.catch(() => undefined);
+    store.then(
+      (opened) => {
+        this.#opened = opened;
+      },
+      () => undefined,
+    );
     this.#ttlSeconds = ttlSeconds;
   }
 
@@ -33,7 +40,7 @@ export class Sessions {
    * the count: one atomic increment, so replicas answering one connection at once lose no count.
    */
   async countMessage(connectionId: string): Promise<number> {
-    const store = await this.#store;
+    const store = this.#opened ?? (await this.#store);
     const now = Date.now();
     const session = await store.increment<ConnectionSession>(connectionId, 'messages', {
       initial: { messages: 0, firstSeen: now, lastSeen: now },

@@ -107,6 +107,15 @@ describe('POST /message', () => {
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(bytes);
   });
 
+  it('echoes a text body that is not UTF-8 byte for byte, with the count after it', async () => {
+    const headers = { ...context, [contextHeaders.connectionId]: 'not-utf8-test' };
+    const bytes = new Uint8Array([0x68, 0xff, 0xfe, 0x69]);
+    const response = await fetch(`${started.url}/message`, { method: 'POST', headers, body: bytes });
+    expect(response.status).toBe(200);
+    const expected = Buffer.concat([Buffer.from(bytes), Buffer.from(' [#1]')]);
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(expected);
+  });
+
   it('echoes an empty frame', async () => {
     const headers = { ...context, [contextHeaders.connectionId]: 'empty-frame-test' };
     const response = await fetch(`${started.url}/message`, { method: 'POST', headers, body: '' });
