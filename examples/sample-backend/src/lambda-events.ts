@@ -2,9 +2,10 @@
  * `POST /events`: the same connect, message and disconnect handlers, for Lambda-style AWS_PROXY
  * integrations. The body is one Lambda proxy event, or, from an integration with `batchSize` above 1,
  * a JSON array of them (`x-switchboard-batch-size` says how many). The answer is one Lambda proxy
- * result per event (`{statusCode, headers, body, isBase64Encoded}`), an array for an array. The
- * `later` route is not served here: its push needs the management URL, which only the HTTP_PROXY
- * context headers carry (`POST /later`).
+ * result per event (`{statusCode, headers, body, isBase64Encoded}`, with headers only when the
+ * handler set some besides the content type), an array for an array. The `later` route is not
+ * served here: its push needs the management URL, which only the HTTP_PROXY context headers carry
+ * (`POST /later`).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { contextHeaders } from '@switchboard/protocol';
