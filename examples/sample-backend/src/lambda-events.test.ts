@@ -280,6 +280,15 @@ describe('handleLambdaEvent', () => {
     // The content type said "binary", which the result says with isBase64Encoded; API Gateway reads
     // no headers of a WebSocket route's result, so none are left to carry.
     expect(binary).toEqual({ statusCode: 200, body: 'AP8=', isBase64Encoded: true });
+    const binaryCapitalised = await handleLambdaEvent(
+      message('x'),
+      stubs(() => ({
+        status: 200,
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body: Buffer.from([0, 255]),
+      })).handlers,
+    );
+    expect(binaryCapitalised).toEqual({ statusCode: 200, body: 'AP8=', isBase64Encoded: true });
     const error = await handleLambdaEvent(
       message('x'),
       stubs(() => ({

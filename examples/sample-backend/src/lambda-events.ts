@@ -21,6 +21,7 @@ export const MAX_BATCH_BODY_BYTES = 2 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 /** The query of MESSAGE and DISCONNECT events, which have none; shared, so handlers only read it. */
 const NO_QUERY = new URLSearchParams();
+const NO_HEADERS: Readonly<Record<string, string>> = {};
 
 /** The handlers an event is passed to, by its `requestContext.eventType`. */
 export interface EventHandlers {
@@ -126,28 +127,24 @@ function backendEvent(headers: IncomingHttpHeaders, query: URLSearchParams, body
 
 /**
  * A Reply as a Lambda proxy result: text bodies as they are, binary ones in base64. The reply's
- * content type only says which: API Gateway reads no headers of a WebSocket route's result but the
- * body and `isBase64Encoded`, so the result carries the reply's other headers only.
+ * content type (its name in any case) only says which: API Gateway reads no headers of a WebSocket
+ * route's result but the body and `isBase64Encoded`, so the result carries the reply's other
+ * headers only, and none when it has no other. One pass over the headers, per event.
  */
 function resultOf(reply: Reply): LambdaResult {
-  const binary = reply.headers?.['content-type'] === 'application/octet-stream';
+  let binary = false;
+  let headers: Record<string, string> | undefined;
+  const replyHeaders = reply.headers ?? NO_HEADERS;
+  for (const name of Object.keys(replyHeaders)) {
+    const value = replyHeaders[name] as string;
+    if (name.toLowerCase() === 'content-type') binary = value === 'application/octet-stream';
+    else (headers ??= {})[name] = value;
+  }
   const body = reply.body ?? '';
   const text = typeof body === 'string' ? body : body.toString(binary ? 'base64' : 'utf8');
-  const headers = headersBesideContentType(reply.headers);
   return headers === undefined
     ? { statusCode: reply.status, body: text, isBase64Encoded: binary }
     : { statusCode: reply.status, headers, body: text, isBase64Encoded: binary };
-}
-
-/** The headers other than content-type, or undefined when there are none. */
-function headersBesideContentType(headers: Record<string, string> | undefined): Record<string, string> | undefined {
-  if (headers === undefined) return undefined;
-  let rest: Record<string, string> | undefined;
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.toLowerCase() === 'content-type') continue;
-    (rest ??= {})[name] = value;
-  }
-  return rest;
 }
 
 function badEvent(message: string): LambdaResult {
