@@ -53,6 +53,7 @@ export const errorCodes = {
   SWB_ERR_THROTTLED: { status: 429, summary: 'A throttling limit was hit: a new connection gets 429, a message the "Too Many Requests" frame.' },
   SWB_ERR_TLS: { status: 500, summary: 'The TLS certificate or key could not be read or used.' },
   SWB_ERR_SCALER_METADATA: { status: 400, summary: 'A KEDA ScaledObject sent scalerMetadata the external scaler cannot use (unknown metric or stage, a target that is not a positive number).' },
+  SWB_ERR_SCALER_METRIC: { status: 404, summary: 'KEDA asked GetMetrics for a metricName the external scaler does not serve for that scalerMetadata.' },
   SWB_ERR_FIGURES_UNAVAILABLE: { status: 503, summary: 'The scaling figures (connections, message rate) could not be read, e.g. cluster-wide figures while the cluster bus is down.' },
   SWB_ERR_SESSION_STORE_UNAVAILABLE: { status: 503, summary: 'A session store (SQLite, Redis, DynamoDB) could not be opened or reached; the call may be retried.' },
   SWB_ERR_SESSION_STORE_INVALID: { status: 400, summary: 'A session store call had a bad argument (empty id, TTL not above 0, data not a JSON object); nothing was written.' },

@@ -95,14 +95,11 @@ export class ExternalScalerServer {
           const query = this.#query(
             call.request.scaledObjectRef ?? { name: '', namespace: '', scalerMetadata: {} },
           );
+          assertServedMetric(call.request.metricName, query);
           const value = await this.#value(query);
           return {
             metricValues: [
-              {
-                metricName: call.request.metricName === '' ? query.metricName : call.request.metricName,
-                metricValue: Math.ceil(value),
-                metricValueFloat: value,
-              },
+              { metricName: query.metricName, metricValue: Math.ceil(value), metricValueFloat: value },
             ],
           };
         });
@@ -194,7 +191,9 @@ export class ExternalScalerServer {
     try {
       query = this.#query(call.request);
     } catch (error) {
-      call.destroy(toServiceError(error));
+      // grpc-js turns an 'error' event on a server stream into the call's status; destroy() would
+      // end it with none, and KEDA would see a stream cut without a reason.
+      call.emit('error', toServiceError(error));
       return;
     }
     this.#streams.add(call);
@@ -249,10 +248,25 @@ function valueOf(query: ScalerQuery, figures: StageFigures): number {
   return query.metric === 'connections' ? figures.connections : figures.messagesPerSecond;
 }
 
+/**
+ * GetMetrics names the metric KEDA wants: the `metricName` GetMetricSpec gave for the same
+ * scalerMetadata (KEDA strips its `sN-` prefix before asking). Empty asks for that metric too; any
+ * other name is one this scaler does not serve, answered NOT_FOUND rather than with another value.
+ */
+function assertServedMetric(requested: string, query: ScalerQuery): void {
+  if (requested === '' || requested === query.metricName) return;
+  throw new GatewayError(
+    'SWB_ERR_SCALER_METRIC',
+    `metric "${requested}" is not served for this scalerMetadata; GetMetricSpec named "${query.metricName}"`,
+  );
+}
+
 function toServiceError(error: unknown): Partial<grpc.StatusObject> & Error {
   const code = hasCode(error, 'SWB_ERR_SCALER_METADATA')
     ? grpc.status.INVALID_ARGUMENT
-    : grpc.status.UNAVAILABLE;
+    : hasCode(error, 'SWB_ERR_SCALER_METRIC')
+      ? grpc.status.NOT_FOUND
+      : grpc.status.UNAVAILABLE;
   const swbCode = error instanceof GatewayError ? error.code : 'SWB_ERR_FIGURES_UNAVAILABLE';
   const message = `${swbCode}: ${error instanceof Error ? error.message : String(error)}`;
   return Object.assign(new Error(message), { code, details: message });

@@ -54,6 +54,28 @@ describe('KEDA external scaler', () => {
     expect(failure?.details).toContain('stage "nope"');
   });
 
+  it('ends a StreamIsActive with bad scalerMetadata with INVALID_ARGUMENT, not a status-less cut', async () => {
+    const stream = keda.streamIsActive({ metric: 'cpu' });
+    const status = await stream.status;
+    expect(status.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(status.details).toContain('SWB_ERR_SCALER_METADATA');
+    expect(status.details).toContain('metric "cpu"');
+    await stream.ended;
+  });
+
+  it('answers GetMetrics for a metric it does not serve with NOT_FOUND, and an empty name as the spec named it', async () => {
+    const failure = await keda.getMetrics(dev, 'switchboard-messagerate-dev').then(
+      () => undefined,
+      (error: unknown) => error as grpc.ServiceError,
+    );
+    expect(failure?.code).toBe(grpc.status.NOT_FOUND);
+    expect(failure?.details).toContain('SWB_ERR_SCALER_METRIC');
+    expect(failure?.details).toContain('"switchboard-connections-dev"');
+    expect(await keda.getMetrics(dev, '')).toEqual([
+      { metricName: 'switchboard-connections-dev', metricValue: 0, metricValueFloat: 0 },
+    ]);
+  });
+
   it('pushes true on the first connection and false after the last leaves, and counts connections', async () => {
     expect(await keda.isActive(dev)).toBe(false);
     const stream = keda.streamIsActive(dev);

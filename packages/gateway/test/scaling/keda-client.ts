@@ -41,6 +41,8 @@ export interface ActiveStream {
   next(): Promise<boolean>;
   /** Resolves when the server ends the stream or it fails. */
   readonly ended: Promise<void>;
+  /** The call's final status, as the server sent it (OK when it ended the stream normally). */
+  readonly status: Promise<grpc.StatusObject>;
   cancel(): void;
 }
 
@@ -98,7 +100,11 @@ export function kedaClient(port: number): KedaClient {
         stream.on('end', resolve);
         stream.on('error', () => resolve());
       });
+      const status = new Promise<grpc.StatusObject>((resolve) => {
+        stream.on('status', resolve);
+      });
       return {
+        status,
         next() {
           const ready = received.shift();
           if (ready !== undefined) return Promise.resolve(ready);
