@@ -17,6 +17,7 @@ import { handleLater } from './later.js';
 import { createConsoleLogger, type Logger } from './logger.js';
 import { ManagementClients, type ManagementCredentials } from './management-clients.js';
 import { handleMessage } from './message.js';
+import { PendingPushes, type PendingLimits } from './pending-pushes.js';
 import { PushScheduler } from './push-scheduler.js';
 import { MAX_BODY_BYTES, readBody } from './read-body.js';
 import { errorReply, type Reply } from './reply.js';
@@ -50,6 +51,11 @@ export interface SampleBackendOptions {
    * @default 10800 (3 h)
    */
   sessionTtlSeconds?: number;
+  /**
+   * How many `later` pushes may wait, per connection and in total; past either the request gets 429.
+   * @default { maxPerConnection: 100, maxTotal: 10000 }
+   */
+  laterLimits?: PendingLimits;
 }
 
 export interface ListenResult {
@@ -64,6 +70,8 @@ export interface SampleBackend {
   readonly draining: boolean;
   /** `http://HOST:PORT` once listening. */
   readonly url: string | undefined;
+  /** `later` pushes scheduled or being sent (bounded by `laterLimits`). */
+  readonly pendingLaterPushes: number;
   /** Listen on `port` (0 picks a free one) and `host`, default 127.0.0.1. */
   listen(port: number, host?: string): Promise<ListenResult>;
   /**
@@ -98,6 +106,7 @@ export function buildSampleBackend(options: SampleBackendOptions = {}): SampleBa
   const scheduler = new PushScheduler((error: unknown) => {
     logger.error({ err: error }, 'later: push task failed');
   });
+  const pending = new PendingPushes(options.laterLimits);
   const inFlight = new InFlightRequests();
   const sessions = new Sessions(
     Promise.resolve(options.sessionStore ?? createSessionStore({ kind: 'memory' })),
@@ -143,7 +152,7 @@ export function buildSampleBackend(options: SampleBackendOptions = {}): SampleBa
         methods: ['POST'],
         readBody: true,
         refusedWhileDraining: true,
-        handle: (event) => handleLater(event, { scheduler, clients, logger }),
+        handle: (event) => handleLater(event, { scheduler, clients, logger, pending }),
       },
     ],
     [
@@ -246,6 +255,9 @@ export function buildSampleBackend(options: SampleBackendOptions = {}): SampleBa
     },
     get url() {
       return url;
+    },
+    get pendingLaterPushes() {
+      return pending.total;
     },
     async listen(port: number, host = '127.0.0.1'): Promise<ListenResult> {
       await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,6 @@
-/** Unit tests of the `later` body: defaults, clamping, and the 400 messages. */
+/** Unit tests of the `later` body: defaults, bounds, and the 400 and 413 messages. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DELAY_MS, MAX_DELAY_MS, parseLaterRequest } from './later-request.js';
+import { DEFAULT_DELAY_MS, MAX_DATA_BYTES, MAX_DELAY_MS, parseLaterRequest } from './later-request.js';
 
 describe('parseLaterRequest', () => {
   it('reads data and delayMs', () => {
@@ -18,11 +18,27 @@ describe('parseLaterRequest', () => {
     expect(DEFAULT_DELAY_MS).toBe(100);
   });
 
-  it('clamps delayMs to 0..60000 and rounds it', () => {
-    expect(parseLaterRequest('{"delayMs":-5}')).toMatchObject({ value: { delayMs: 0 } });
-    expect(parseLaterRequest('{"delayMs":1e9}')).toMatchObject({ value: { delayMs: MAX_DELAY_MS } });
+  it('takes delayMs from 0 to 60000, rounded, and refuses any other with 400', () => {
+    expect(parseLaterRequest('{"delayMs":0}')).toMatchObject({ value: { delayMs: 0 } });
+    expect(parseLaterRequest('{"delayMs":60000}')).toMatchObject({ value: { delayMs: MAX_DELAY_MS } });
     expect(parseLaterRequest('{"delayMs":12.6}')).toMatchObject({ value: { delayMs: 13 } });
     expect(MAX_DELAY_MS).toBe(60_000);
+    for (const delay of ['-5', '-0.5', '60000.5', '1e9']) {
+      expect(parseLaterRequest(`{"delayMs":${delay}}`)).toEqual({ ok: false, status: 400, message: 'delayMs must be from 0 to 60000 milliseconds' });
+    }
+  });
+
+  it('takes data up to 128 KB in UTF-8 and refuses more with 413', () => {
+    expect(MAX_DATA_BYTES).toBe(131_072);
+    expect(parseLaterRequest(JSON.stringify({ data: 'a'.repeat(MAX_DATA_BYTES) }))).toMatchObject({ ok: true });
+    expect(parseLaterRequest(JSON.stringify({ data: 'a'.repeat(MAX_DATA_BYTES + 1) }))).toEqual({
+      ok: false,
+      status: 413,
+      message: `data is ${MAX_DATA_BYTES + 1} bytes: at most ${MAX_DATA_BYTES} can be pushed`,
+    });
+    // Counted in UTF-8 bytes, and as the JSON text that is pushed for non-string data.
+    expect(parseLaterRequest(JSON.stringify({ data: 'é'.repeat(MAX_DATA_BYTES / 2 + 1) }))).toMatchObject({ ok: false, status: 413 });
+    expect(parseLaterRequest(JSON.stringify({ data: ['a'.repeat(MAX_DATA_BYTES - 3)] }))).toMatchObject({ ok: false, status: 413 });
   });
 
   it('pushes non-string data as JSON text', () => {
@@ -38,6 +54,7 @@ describe('parseLaterRequest', () => {
     for (const body of ['[]', 'null', '"later"', '3']) {
       expect(parseLaterRequest(body)).toEqual({
         ok: false,
+        status: 400,
         message: 'body must be a JSON object like {"action":"later","data":"…","delayMs":100}',
       });
     }
@@ -47,6 +64,7 @@ describe('parseLaterRequest', () => {
     for (const body of ['{"delayMs":"100"}', '{"delayMs":null}', '{"delayMs":true}']) {
       expect(parseLaterRequest(body)).toEqual({
         ok: false,
+        status: 400,
         message: 'delayMs must be a number of milliseconds',
       });
     }

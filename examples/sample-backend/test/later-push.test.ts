@@ -123,3 +123,64 @@ describe('later pushes through the management API', () => {
     expect((entry.fields.err as Error).name).toBe('ForbiddenException');
   });
 });
+
+describe('later is bounded', () => {
+  const headersFor = (fake: FakeManagementApi, id: string) => ({
+    [contextHeaders.connectionId]: id,
+    [contextHeaders.managementUrl]: `${fake.url}/dev`,
+  });
+
+  it('refuses a delay out of range with 400 and data over 128 KB with 413, scheduling nothing', async () => {
+    const { started, fake } = await setUp();
+    for (const delayMs of [-1, 60_001]) {
+      const response = await later(started, headersFor(fake, 'c1'), { action: 'later', delayMs });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ message: 'delayMs must be from 0 to 60000 milliseconds' });
+    }
+    const large = await later(started, headersFor(fake, 'c1'), { action: 'later', data: 'x'.repeat(131_073), delayMs: 0 });
+    expect(large.status).toBe(413);
+    expect(await large.json()).toEqual({ message: 'data is 131073 bytes: at most 131072 can be pushed' });
+    const body = JSON.stringify({ action: 'later', data: 'y'.repeat(300_000) });
+    const huge = await fetch(`${started.url}/later`, { method: 'POST', headers: headersFor(fake, 'c1'), body });
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toEqual({ message: 'request body over 262144 bytes' });
+    // Nothing was scheduled; a good request still goes through.
+    expect(started.backend.pendingLaterPushes).toBe(0);
+    expect((await later(started, headersFor(fake, 'c1'), { action: 'later', data: 'ok', delayMs: 0 })).status).toBe(202);
+    expect((await fake.nextRequest()).body).toBe('ok');
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('refuses pushes past the per-connection and total limits with 429, and takes them again once sent', async () => {
+    let releaseAnswers: () => void = () => undefined;
+    const answersReleased = new Promise<void>((resolve) => {
+      releaseAnswers = resolve;
+    });
+    const fake = await startFakeManagementApi(async () => {
+      await answersReleased;
+      return { status: 200 };
+    });
+    cleanups.push(() => fake.close());
+    const started = await startBackend({ laterLimits: { maxPerConnection: 2, maxTotal: 3 } });
+    cleanups.push(() => started.close());
+    const send = (id: string) => later(started, headersFor(fake, id), { action: 'later', data: id, delayMs: 0 });
+    expect((await send('a')).status).toBe(202);
+    expect((await send('a')).status).toBe(202);
+    const perConnection = await send('a');
+    expect(perConnection.status).toBe(429);
+    expect(await perConnection.json()).toEqual({ message: 'this connection already has 2 later pushes waiting; wait for them' });
+    expect((await send('b')).status).toBe(202);
+    const total = await send('c');
+    expect(total.status).toBe(429);
+    expect(await total.json()).toEqual({ message: 'the backend already has 3 later pushes waiting; try again later' });
+    expect(started.backend.pendingLaterPushes).toBe(3);
+    // The three pushes are at the management API, which has not answered yet: still pending.
+    for (let i = 0; i < 3; i++) await fake.nextRequest();
+    expect((await send('a')).status).toBe(429);
+    releaseAnswers();
+    await started.log.waitFor((e) => e.msg === 'later: pushed' && started.log.entries.filter((x) => x.msg === 'later: pushed').length === 3);
+    expect(started.backend.pendingLaterPushes).toBe(0);
+    expect((await send('c')).status).toBe(202);
+    expect((await fake.nextRequest()).body).toBe('c');
+  });
+});

@@ -25,6 +25,7 @@ import type { Figures } from './figures/figures.js';
 import { createScalingSignals } from './metrics/scaling-signals.js';
 import type { ScalerListener } from './scaler/scaler-listener.js';
 import { ConnectionLifecycle, closeReasons } from './events/connection-lifecycle.js';
+import { QueueBudget, type QueueFigures } from './backpressure/queue-budget.js';
 import type { GatewayContext, RouteTarget } from './events/gateway-context.js';
 import { IntegrationFactory } from './integrations/integration-factory.js';
 import type { ApiIdentity, Integration } from './integrations/integration-event.js';
@@ -57,6 +58,8 @@ export interface Gateway {
   readonly registry: ConnectionRegistry;
   /** Open connections and message rate per stage, as the autoscaling signals read them (node-wide here; cluster-wide in cluster mode). */
   readonly figures: Figures;
+  /** Client messages waiting in dispatch queues on this node (`dispatch.maxQueuedBytesTotal`). */
+  readonly dispatchQueue: QueueFigures;
   /** This node in the cluster (a cluster of one with the embedded bus). */
   readonly cluster: ClusterNode;
   /** Resolves once the node serves its cluster address and announced itself; call before listening. */
@@ -99,7 +102,8 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
   const groups = new GroupIndex();
   const clusterFigures =
     config.cluster.bus === 'embedded' && config.cluster.workers === 1 ? undefined : new ClusterFigures(() => signals.localFigures, () => clusterNode.peers(), config.scaler.windowMs);
-  const signals = createScalingSignals({ config, registry, logger, ...(clusterFigures === undefined ? {} : { figures: clusterFigures }) });
+  const queueBudget = new QueueBudget(config.dispatch.maxQueuedBytesTotal);
+  const signals = createScalingSignals({ config, registry, logger, queue: queueBudget, ...(clusterFigures === undefined ? {} : { figures: clusterFigures }) });
   const { figures } = signals;
   // The schema has already compiled expressions and parameters, so construction cannot fail on them.
   const integrations = new Map<string, Integration>();
@@ -124,6 +128,7 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
     ...edge.context,
     groups,
     newConnectionId: () => connectionIds.next(),
+    queueBudget,
     managementUrl(stage) {
       let url = managementUrls.get(stage);
       if (url === undefined) {
@@ -234,6 +239,7 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
     adminServer,
     registry,
     figures,
+    dispatchQueue: queueBudget,
     scaler: signals.scaler,
     cluster: clusterNode,
     whenReady: () => clusterStarted,

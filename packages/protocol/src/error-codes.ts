@@ -62,6 +62,7 @@ export const errorCodes = {
   SWB_ERR_TOO_MANY_CONNECTIONS: { status: 429, summary: 'One client IP address already holds security.maxConnectionsPerIp connections.' },
   SWB_ERR_SEND_BUFFER_FULL: { status: 429, summary: "A push found the client's send buffer above backpressure.highWaterBytes (LimitExceededException); nothing was sent." },
   SWB_ERR_SLOW_CONSUMER: { status: 429, closeCode: 1013, summary: "A client's send buffer grew above backpressure.maxBufferedBytes: the connection is closed with 1013." },
+  SWB_ERR_QUEUE_DROPPED: { status: 503, summary: 'Messages still queued by a client that had closed were dropped: open connections needed dispatch.maxQueuedBytesTotal.' },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -19,6 +19,7 @@ import { integrationTemplateFields } from './integration-templates.js';
 import { modelsSchema } from './models.js';
 import { securitySchema } from './security.js';
 import { backpressureSchema } from './backpressure.js';
+import { dispatchSchema } from './dispatch.js';
 import { dashboardSchema } from './dashboard.js';
 
 /** A refinement that reports what `compile` throws as a problem at this setting. */
@@ -204,13 +205,7 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Connection timers.'),
-    dispatch: z
-      .strictObject({
-        concurrency: z.int().min(1).default(1).describe("Messages of one connection in flight to the backend at once; 1 keeps the client's replies in order."),
-        maxQueued: z.int().min(1).default(64).describe('Messages queued per connection before the gateway stops reading from that socket (lossless backpressure).'),
-      })
-      .prefault({})
-      .describe('Message dispatch to backends.'),
+    dispatch: dispatchSchema,
     shutdown: z
       .strictObject({
         drainMs: z.int().min(0).default(5_000).describe('After SIGTERM, time during which connected clients keep working before they are closed with 1001.'),

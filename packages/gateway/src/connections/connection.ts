@@ -44,7 +44,9 @@ export class Connection {
   queue: Buffer[] | undefined;
   /** Binary flags matching `queue` entries; created with it. */
   queueBinary: boolean[] | undefined;
-  /** True while reading is paused because the queue is full. */
+  /** Payload bytes of the messages in `queue`, counted against `dispatch.maxQueuedBytes`. */
+  queuedBytes = 0;
+  /** True while reading is paused because the queue, or the node's queue budget, is full. */
   paused = false;
   /** Set when the gateway starts closing the socket: the code and reason it closes with. */
   closeRequested: { code: number; reason: string } | undefined;

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { AccessLogSink } from '../access-log/access-log.js';
 import type { ConnectAuthorizer } from '../auth/connect-authorizer.js';
+import type { QueueBudget } from '../backpressure/queue-budget.js';
 import type { GroupIndex } from '../cluster/group-index.js';
 import type { Config } from '../config/schema.js';
 import type { ConnectionRegistry } from '../connections/registry.js';
@@ -40,4 +41,6 @@ export interface GatewayContext {
   readonly groups?: GroupIndex;
   /** A new connection id carrying this node's cluster tag; default a plain random id. */
   readonly newConnectionId?: () => string;
+  /** Bytes of client messages queued on this node (`dispatch.maxQueuedBytesTotal`), shared by every connection. */
+  readonly queueBudget: QueueBudget;
 }

@@ -1,8 +1,11 @@
 /**
  * Client messages: each one is routed and sent to its route's integration. A connection's messages
  * are dispatched in arrival order with at most `dispatch.concurrency` in flight, so with the default
- * of 1 a client gets its replies in order. Past `dispatch.maxQueued` waiting messages the gateway stops
- * reading from that socket until the queue drains: backpressure, not loss.
+ * of 1 a client gets its replies in order. Past `dispatch.maxQueued` waiting messages or
+ * `dispatch.maxQueuedBytes` waiting bytes the gateway stops reading from that socket until the queue
+ * drains: backpressure, not loss. All queues share the node's QueueBudget (`maxQueuedBytesTotal`): when
+ * it is full, the queues of closed connections are dropped first, then reading pauses on every
+ * connection that queues more, until the total is back to half.
  * @see docs/protocol.md "Messages"
  */
 import { isUtf8 } from 'node:buffer';
@@ -15,11 +18,14 @@ import { GatewayError } from '../errors.js';
 import type { IntegrationEvent } from '../integrations/integration-event.js';
 import type { GatewayContext } from './gateway-context.js';
 import type { SendBudget } from '../backpressure/send-budget.js';
+import type { QueueBudget } from '../backpressure/queue-budget.js';
 
 export class MessageDispatcher {
   readonly #ctx: GatewayContext;
   readonly #concurrency: number;
   readonly #maxQueued: number;
+  readonly #maxQueuedBytes: number;
+  readonly #budget: QueueBudget;
   readonly #acceptBinary: boolean;
   readonly #onDrained: (connection: Connection) => void;
   readonly #sendBudget: SendBudget | undefined;
@@ -33,6 +39,8 @@ export class MessageDispatcher {
     this.#ctx = ctx;
     this.#concurrency = ctx.config.dispatch.concurrency;
     this.#maxQueued = ctx.config.dispatch.maxQueued;
+    this.#maxQueuedBytes = ctx.config.dispatch.maxQueuedBytes;
+    this.#budget = ctx.queueBudget;
     this.#acceptBinary = ctx.config.limits.binary === 'accept';
     this.#onDrained = onDrained;
   }
@@ -44,20 +52,12 @@ export class MessageDispatcher {
       void this.#dispatch(connection, data, binary);
       return;
     }
-    if (connection.queue === undefined || connection.queueBinary === undefined) {
-      connection.queue = [];
-      connection.queueBinary = [];
-    }
-    connection.queue.push(data);
-    connection.queueBinary.push(binary);
-    if (connection.queue.length >= this.#maxQueued && !connection.paused) {
-      connection.paused = true;
-      connection.socket.pause();
-    }
+    this.#enqueue(connection, retainable(data), binary);
   }
 
   /** Called when the connection closed: true when it still has work, and `onDrained` will follow. */
   closed(connection: Connection): boolean {
+    this.#budget.forget(connection);
     if (connection.inFlight === 0 && (connection.queue?.length ?? 0) === 0) return false;
     this.#draining.add(connection);
     return true;
@@ -113,17 +113,39 @@ export class MessageDispatcher {
     }
   }
 
+  /** Queues a message that found every in-flight slot taken, and pauses reading when a bound is reached. */
+  #enqueue(connection: Connection, data: Buffer, binary: boolean): void {
+    if (connection.queue === undefined || connection.queueBinary === undefined) {
+      connection.queue = [];
+      connection.queueBinary = [];
+    }
+    connection.queue.push(data);
+    connection.queueBinary.push(binary);
+    connection.queuedBytes += data.length;
+    const budget = this.#budget;
+    budget.add(data.length);
+    if (connection.paused) return;
+    if (connection.queue.length >= this.#maxQueued || connection.queuedBytes >= this.#maxQueuedBytes) {
+      this.#pause(connection);
+      return;
+    }
+    if (!budget.full || this.#dropClosedQueues()) return;
+    this.#pause(connection);
+    budget.wait(connection);
+  }
+
   #next(connection: Connection): void {
     const queue = connection.queue;
     const queueBinary = connection.queueBinary;
     if (queue !== undefined && queueBinary !== undefined && queue.length > 0) {
       const data = queue.shift();
       const binary = queueBinary.shift() ?? false;
-      if (connection.paused && queue.length < this.#maxQueued / 2) {
-        connection.paused = false;
-        connection.socket.resume();
+      if (data !== undefined) {
+        connection.queuedBytes -= data.length;
+        this.#release(data.length);
+        this.#resumeIfRoom(connection);
+        void this.#dispatch(connection, data, binary);
       }
-      if (data !== undefined) void this.#dispatch(connection, data, binary);
       return;
     }
     if (connection.inFlight === 0 && this.#draining.delete(connection)) {
@@ -134,6 +156,51 @@ export class MessageDispatcher {
         for (const resolve of waiters) resolve();
       }
     }
+  }
+
+  #pause(connection: Connection): void {
+    connection.paused = true;
+    connection.socket.pause();
+  }
+
+  /** Resumes reading once the connection's queue is below half of both bounds and the node's budget has room. */
+  #resumeIfRoom(connection: Connection): void {
+    if (!connection.paused || connection.closed !== undefined || this.#budget.isWaiting(connection)) return;
+    if ((connection.queue?.length ?? 0) >= this.#maxQueued / 2 || connection.queuedBytes >= this.#maxQueuedBytes / 2) return;
+    if (this.#budget.full) {
+      this.#budget.wait(connection);
+      return;
+    }
+    connection.paused = false;
+    connection.socket.resume();
+  }
+
+  /** Gives bytes back to the node's budget, and resumes the connections that waited for it. */
+  #release(bytes: number): void {
+    for (const waiting of this.#budget.release(bytes)) this.#resumeIfRoom(waiting);
+  }
+
+  /**
+   * Makes room in a full budget by dropping what closed connections still have queued, oldest close
+   * first: their replies could not be sent, and open clients must not wait behind them. Messages
+   * already sent to the backend are not affected, and `$disconnect` still follows the last of them.
+   * True when the budget has room again.
+   */
+  #dropClosedQueues(): boolean {
+    for (const connection of this.#draining) {
+      if (!this.#budget.full) return true;
+      const queue = connection.queue;
+      if (queue === undefined || queue.length === 0) continue;
+      const messages = queue.length;
+      const bytes = connection.queuedBytes;
+      queue.length = 0;
+      if (connection.queueBinary !== undefined) connection.queueBinary.length = 0;
+      connection.queuedBytes = 0;
+      this.#budget.dropped(messages);
+      this.#ctx.logger.warn({ connectionId: connection.id, messages, bytes, code: 'SWB_ERR_QUEUE_DROPPED' }, 'dropped the queued messages of a closed client: dispatch.maxQueuedBytesTotal is full');
+      this.#release(bytes);
+    }
+    return !this.#budget.full;
   }
 
   /** Answers a message whose integration failed: a bad request body, a timeout or any other failure. */
@@ -190,6 +257,15 @@ export class MessageDispatcher {
     this.#sendBudget?.afterSend(connection);
     if (channels.messageOut.hasSubscribers) channels.messageOut.publish({ connectionId: connection.id, stage: connection.stage, source: 'error' });
   }
+}
+
+/**
+ * The message as it may wait in a queue: a frame read ahead of `ws` is a slice of the chunk it came in,
+ * and queued as is it would keep that whole chunk alive. A small slice of a larger chunk is copied, so
+ * that what a queue holds is what `dispatch.maxQueuedBytes` counts.
+ */
+function retainable(data: Buffer): Buffer {
+  return data.buffer.byteLength > 2 * data.length + 8192 ? Buffer.from(data) : data;
 }
 
 /** Why a message is answered without an integration: its code, frame, access-log status and log line. */

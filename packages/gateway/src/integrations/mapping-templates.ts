@@ -120,7 +120,7 @@ export class MappingTemplates {
     const key =
       this.#selector.readsBody && (body === NOT_JSON || body === undefined)
         ? DEFAULT_KEY
-        : this.#selector.evaluate(body);
+        : (this.#selector.evaluate(body) ?? DEFAULT_KEY);
     return this.#requestTemplates.get(key) ?? this.#requestTemplates.get(DEFAULT_KEY);
   }
 

@@ -100,7 +100,7 @@ export class ValidatedIntegration implements Integration {
         body = NOT_JSON;
       }
     }
-    const key = this.#selector.readsBody && body === NOT_JSON ? '$default' : this.#selector.evaluate(body);
+    const key = this.#selector.readsBody && body === NOT_JSON ? '$default' : (this.#selector.evaluate(body) ?? '$default');
     const validate = this.#validators.get(key) ?? this.#validators.get('$default');
     if (validate === undefined) return undefined;
     if (body === NOT_JSON) return 'the body is not JSON';

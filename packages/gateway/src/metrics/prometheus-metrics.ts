@@ -8,6 +8,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { channels } from '../diagnostics.js';
 import type { StageFigures } from '../figures/figures.js';
+import type { QueueFigures } from '../backpressure/queue-budget.js';
 import { CounterFamily, HistogramFamily } from './metric-families.js';
 
 /** The node-local figures the gauges read at scrape time. */
@@ -52,7 +53,7 @@ export class PrometheusMetrics {
   readonly #subscriptions: [name: string | symbol, handler: (message: unknown) => void][] = [];
   #closed = false;
 
-  constructor(figures: NodeFiguresSource) {
+  constructor(figures: NodeFiguresSource, queue?: QueueFigures) {
     const registers = [this.registry];
     // Per-message and per-connection metrics count in plain numbers (metric-families.ts); the rare
     // ones below use prom-client's own counters.
@@ -126,6 +127,25 @@ export class PrometheusMetrics {
         for (const stage of figures.readAllNow()) this.set({ stage: stage.stage }, stage.messagesPerSecond);
       },
     });
+    if (queue !== undefined) {
+      new Gauge({
+        name: 'switchboard_dispatch_queued_bytes',
+        help: 'Payload bytes of client messages waiting in dispatch queues on this node (bounded by dispatch.maxQueuedBytesTotal).',
+        registers,
+        collect() {
+          this.set(queue.queuedBytes);
+        },
+      });
+      new Counter({
+        name: 'switchboard_dispatch_dropped_messages_total',
+        help: 'Queued messages of closed clients dropped because open connections needed the dispatch.maxQueuedBytesTotal budget.',
+        registers,
+        collect() {
+          this.reset();
+          this.inc(queue.droppedMessages);
+        },
+      });
+    }
 
     const connects = connectCount.cache((stage) => ({ stage }));
     const messagesIn = messageCount.cache((stage, route) => ({

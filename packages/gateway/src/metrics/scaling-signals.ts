@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { ConnectionRegistry } from '../connections/registry.js';
+import type { QueueFigures } from '../backpressure/queue-budget.js';
 import type { Figures } from '../figures/figures.js';
 import { LocalFigures } from '../figures/local-figures.js';
 import type { AdminRoute } from '../management/admin-server.js';
@@ -22,6 +23,8 @@ export interface ScalingSignalsOptions {
    * cluster-wide figures here. @default this node's LocalFigures
    */
   readonly figures?: Figures;
+  /** The node's dispatch queue figures, for the queued-bytes gauge and the dropped-messages counter. */
+  readonly queue?: QueueFigures;
 }
 
 export interface ScalingSignals {
@@ -44,7 +47,7 @@ export function createScalingSignals(options: ScalingSignalsOptions): ScalingSig
     windowMs: config.scaler.windowMs,
   });
   const figures = options.figures ?? localFigures;
-  const metrics = config.metrics.enabled ? new PrometheusMetrics(localFigures) : undefined;
+  const metrics = config.metrics.enabled ? new PrometheusMetrics(localFigures, options.queue) : undefined;
   const scaler = new ScalerListener(figures, config.api.stages, logger);
   return {
     localFigures,

@@ -2,6 +2,7 @@
  * Route selection expressions (`RouteSelectionExpression`), compiled once at startup.
  * Grammar: `$request.body.<path>`, the wrapped `${request.body.<path>}`, literal text, and `\$` for a
  * literal `$`. A missing path evaluates to "". The body is parsed only if the expression reads it.
+ * A result longer than the longest key it could select is never built (see `stringifySelected`).
  * @see docs/protocol.md "Route selection"
  */
 import { parseJsonPath, readJsonPath, stringifySelected, type PathStep } from './json-path.js';
@@ -13,10 +14,17 @@ export interface RouteSelector {
   readonly readsBody: boolean;
   /**
    * Evaluates the expression against a parsed body. Pass `NOT_JSON` when the message is not JSON:
-   * the caller then routes to `$default`.
+   * the caller then routes to `$default`. Undefined when the result would be longer than `maxChars`
+   * (the longest key the caller could select), so that it selects nothing.
    */
-  evaluate(body: unknown): string;
+  evaluate(body: unknown, maxChars?: number): string | undefined;
 }
+
+/**
+ * Longest result built when the caller names no limit (template and model keys): longer selects
+ * nothing. API Gateway's own keys are far shorter.
+ */
+export const MAX_SELECTION_CHARS = 4096;
 
 const UNWRAPPED = /\$request\.body\.((?:[A-Za-z0-9_$-]+|\[\d+\]|\[['"][^'"]*['"]\])(?:\.[A-Za-z0-9_$-]+|\[\d+\]|\[['"][^'"]*['"]\])*)/y;
 const WRAPPED = /\$\{request\.body\.([^}]+)\}/y;
@@ -57,13 +65,17 @@ export function compileRouteSelection(expression: string): RouteSelector {
   const [only] = parts;
   if (parts.length === 1 && only?.kind === 'body') {
     const steps = only.steps;
-    return { readsBody, evaluate: (body) => stringifySelected(readJsonPath(body, steps)) };
+    return { readsBody, evaluate: (body, maxChars = MAX_SELECTION_CHARS) => stringifySelected(readJsonPath(body, steps), maxChars) };
   }
   return {
     readsBody,
-    evaluate(body) {
+    evaluate(body, maxChars = MAX_SELECTION_CHARS) {
       let out = '';
-      for (const part of parts) out += part.kind === 'literal' ? part.text : stringifySelected(readJsonPath(body, part.steps));
+      for (const part of parts) {
+        const text = part.kind === 'literal' ? part.text : stringifySelected(readJsonPath(body, part.steps), maxChars - out.length);
+        if (text === undefined || out.length + text.length > maxChars) return undefined;
+        out += text;
+      }
       return out;
     },
   };

@@ -1,6 +1,7 @@
 /**
  * The router: picks the route for a client message. Non-JSON goes to `$default`; otherwise the route
- * whose key equals the evaluated selection expression, else `$default`; with no `$default`, no route
+ * whose key equals the evaluated selection expression, else `$default` (also when the result would
+ * be longer than every route key: it is not built); with no `$default`, no route
  * (the client gets the Forbidden frame). `$connect` and `$disconnect` are never selected by a message.
  * @see docs/protocol.md "Route selection"
  */
@@ -29,6 +30,8 @@ export class Router<R> {
   readonly #defaultRoute: R | undefined;
   readonly #routes: Map<string, R>;
   readonly #selector: RouteSelector;
+  /** The longest custom route key: a longer selection result matches none, so it is not built. */
+  readonly #maxKeyLength: number;
 
   constructor(routes: ReadonlyMap<string, R>, routeSelectionExpression: string) {
     this.#selector = compileRouteSelection(routeSelectionExpression);
@@ -36,6 +39,7 @@ export class Router<R> {
     this.connectRoute = routes.get(CONNECT);
     this.disconnectRoute = routes.get(DISCONNECT);
     this.#defaultRoute = routes.get(DEFAULT);
+    this.#maxKeyLength = Math.max(0, ...[...this.#routes.keys()].map((key) => key.length));
   }
 
   /**
@@ -43,7 +47,7 @@ export class Router<R> {
    * decoded only when the expression reads the body and the message may be JSON.
    */
   select(message: Buffer | string): Selection<R> {
-    if (!this.#selector.readsBody) return this.#byKey(this.#selector.evaluate(undefined), undefined);
+    if (!this.#selector.readsBody) return this.#byKey(this.#selector.evaluate(undefined, this.#maxKeyLength), undefined);
     // Most chat-style text is plainly not JSON: skip the decoding, the parse and the exception it would throw.
     if (!mayBeJson(message)) return { route: this.#defaultRoute, routeKey: DEFAULT, body: NOT_JSON };
     let body: unknown;
@@ -52,7 +56,7 @@ export class Router<R> {
     } catch {
       return { route: this.#defaultRoute, routeKey: DEFAULT, body: NOT_JSON };
     }
-    return this.#byKey(this.#selector.evaluate(body), body);
+    return this.#byKey(this.#selector.evaluate(body, this.#maxKeyLength), body);
   }
 
   /** Selects the route for a binary message: binary is never JSON, so it goes to `$default`. */
@@ -60,9 +64,10 @@ export class Router<R> {
     return { route: this.#defaultRoute, routeKey: DEFAULT, body: NOT_JSON };
   }
 
-  #byKey(key: string, body: unknown): Selection<R> {
-    const route = this.#routes.get(key);
-    if (route !== undefined) return { route, routeKey: key, body };
+  /** `key` is undefined when the selection result was longer than every route key. */
+  #byKey(key: string | undefined, body: unknown): Selection<R> {
+    const route = key === undefined ? undefined : this.#routes.get(key);
+    if (route !== undefined && key !== undefined) return { route, routeKey: key, body };
     return { route: this.#defaultRoute, routeKey: DEFAULT, body };
   }
 }

@@ -89,6 +89,7 @@ describe('bad input: template injection and template bombs (HTTP integration, VT
         $default: { integration: 'echoTemplate', twoWay: true },
         nested: { integration: 'nestedLoops', twoWay: true },
         doubling: { integration: 'doubling', twoWay: true },
+        deepScan: { integration: 'deepScan', twoWay: true },
       },
       integrations: {
         echoTemplate: { type: 'HTTP', uri: `${backend.url}/message`, requestTemplates: { $default: '{"said":"$util.escapeJavaScript($input.body)","id":"$context.connectionId"}' } },
@@ -98,6 +99,7 @@ describe('bad input: template injection and template bombs (HTTP integration, VT
           requestTemplates: { $default: "#foreach($a in $input.path('$.items'))#foreach($b in $input.path('$.items'))#foreach($c in $input.path('$.items'))x#end#end#end" },
         },
         doubling: { type: 'HTTP', uri: `${backend.url}/message`, requestTemplates: { $default: "#set($s = $input.path('$.seed'))#foreach($i in [1..40])#set($s = \"$s$s\")#end$s.length()" } },
+        deepScan: { type: 'HTTP', uri: `${backend.url}/message`, requestTemplates: { $default: "{\"found\":$input.json('$..a')}" } },
       },
     });
   });
@@ -132,6 +134,17 @@ describe('bad input: template injection and template bombs (HTTP integration, VT
     expect(JSON.parse(await client.next())).toMatchObject({ message: 'Internal server error' });
     const used = process.memoryUsage().heapUsed;
     expect(used).toBeLessThan(1024 * 1024 * 1024);
+  });
+
+  it('stops a JSONPath deep scan over crafted nesting (13.5 million characters of matches) with the Internal server error frame', async () => {
+    await using client = await connectClient(gateway.url());
+    const depth = 3000;
+    const before = backend.requests.length;
+    client.send(`{"action":"deepScan","a":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`);
+    expect(JSON.parse(await client.next())).toMatchObject({ message: 'Internal server error' });
+    expect(backend.requests.length).toBe(before);
+    client.send(JSON.stringify({ action: 'deepScan', a: { a: 1 } }));
+    expect(JSON.parse(await client.next())).toEqual({ found: [{ a: 1 }, 1] });
   });
 });
 

@@ -1,13 +1,16 @@
 // Gateway node fault: SIGTERM under load. A real `switchboard gateway` process gets SIGTERM while 20
 // clients have messages in flight and queued; every message it had accepted is answered before the
-// clients are closed with 1001 (within shutdown.drainMs), and the process exits 0.
-import { spawn } from 'node:child_process';
+// clients are closed with 1001 (within shutdown.drainMs), and the process exits 0. Messages still
+// queued when the drain window ends reach the backend all the same, before `$disconnect`
+// (docs/operations.md, "Signals"). The gateway's own queued-bytes gauge shows they were queued.
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestBackend } from '../helpers/backend.js';
+import { startTestBackend, type TestBackend } from '../helpers/backend.js';
 import { connectClient } from '../helpers/client.js';
 import { freePort } from '../helpers/cluster-services.js';
 
@@ -19,6 +22,90 @@ afterEach(() => {
   cleanup = [];
 });
 
+interface GatewayProcess {
+  readonly child: ChildProcessByStdio<null, Readable, null>;
+  readonly port: number;
+  readonly adminPort: number;
+}
+
+/** Starts `switchboard gateway` on free ports, routing every message (two-way) and $disconnect to `backend`. */
+async function startGatewayProcess(backend: TestBackend, shutdown: string): Promise<GatewayProcess> {
+  const [port, adminPort] = [await freePort(), await freePort()];
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-sigterm-'));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'switchboard.yml');
+  writeFileSync(
+    file,
+    [
+      `listen: { host: 127.0.0.1, port: ${port} }`,
+      `admin: { host: 127.0.0.1, port: ${adminPort} }`,
+      `shutdown: ${shutdown}`,
+      'log: { level: warn }',
+      'routes: { $default: { integration: message, twoWay: true }, $disconnect: { integration: disconnect } }',
+      `integrations: { message: { uri: "${backend.url}/message" }, disconnect: { uri: "${backend.url}/disconnect" } }`,
+    ].join('\n'),
+  );
+  const child = spawn(process.execPath, [cliEntry.pathname, 'gateway', '--config', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  cleanup.push(() => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+  });
+  let banner = '';
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the gateway exited with ${String(code)}: ${banner}`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      banner += chunk.toString();
+      if (banner.includes(`ws://127.0.0.1:${port}`)) resolve();
+    });
+  });
+  return { child, port, adminPort };
+}
+
+/** The gateway process's queued-bytes gauge (`switchboard_dispatch_queued_bytes`), from its /metrics. */
+async function queuedBytes(adminPort: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text();
+  const line = text.split('\n').find((candidate) => candidate.startsWith('switchboard_dispatch_queued_bytes '));
+  if (line === undefined) throw new Error('no switchboard_dispatch_queued_bytes in /metrics');
+  return Number(line.split(' ')[1]);
+}
+
+/**
+ * A backend that answers each message after `delayMs`, but holds every message until `release()`,
+ * so that a test can look at the gateway's queues while nothing moves.
+ */
+async function heldBackend(delayMs: number): Promise<TestBackend & { release(): void }> {
+  const held: (() => void)[] = [];
+  let open = false;
+  const backend = await startTestBackend((request, response) => {
+    const answer = () =>
+      setTimeout(() => {
+        response.writeHead(200, { 'content-type': 'text/plain' });
+        response.end(request.path.startsWith('/message') ? `reply to ${request.body.toString().slice(0, 8)}` : '');
+      }, request.path.startsWith('/message') ? delayMs : 0);
+    if (open || !request.path.startsWith('/message')) answer();
+    else held.push(answer);
+  });
+  return Object.assign(backend, {
+    release() {
+      open = true;
+      for (const answer of held.splice(0)) answer();
+    },
+  });
+}
+
+/** Polls an observable condition of the gateway process (no event tells the test) every 10 ms. */
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** True once the gateway process has taken the signal: readiness answers 503. */
+async function draining(adminPort: number): Promise<boolean> {
+  return (await fetch(`http://127.0.0.1:${adminPort}/readyz`)).status === 503;
+}
+
 describe('faults: SIGTERM under load', () => {
   it('answers every accepted message before closing clients with 1001, and exits 0', async () => {
     await using backend = await startTestBackend((request, response) => {
@@ -27,33 +114,7 @@ describe('faults: SIGTERM under load', () => {
         response.end(request.path.startsWith('/message') ? `reply to ${request.body.toString()}` : '');
       }, request.path.startsWith('/message') ? 100 : 0);
     });
-    const [port, adminPort] = [await freePort(), await freePort()];
-    const dir = mkdtempSync(join(tmpdir(), 'switchboard-sigterm-'));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'switchboard.yml');
-    writeFileSync(
-      file,
-      [
-        `listen: { host: 127.0.0.1, port: ${port} }`,
-        `admin: { host: 127.0.0.1, port: ${adminPort} }`,
-        'shutdown: { drainMs: 2000, disconnectFlushMs: 2000 }',
-        'log: { level: warn }',
-        'routes: { $default: { integration: message, twoWay: true }, $disconnect: { integration: disconnect } }',
-        `integrations: { message: { uri: "${backend.url}/message" }, disconnect: { uri: "${backend.url}/disconnect" } }`,
-      ].join('\n'),
-    );
-    const child = spawn(process.execPath, [cliEntry.pathname, 'gateway', '--config', file], { stdio: ['ignore', 'pipe', 'inherit'] });
-    cleanup.push(() => {
-      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
-    });
-    let banner = '';
-    await new Promise<void>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`the gateway exited with ${String(code)}: ${banner}`)));
-      child.stdout.on('data', (chunk: Buffer) => {
-        banner += chunk.toString();
-        if (banner.includes(`ws://127.0.0.1:${port}`)) resolve();
-      });
-    });
+    const { child, port } = await startGatewayProcess(backend, '{ drainMs: 2000, disconnectFlushMs: 2000 }');
     const clients = await Promise.all(Array.from({ length: 20 }, () => connectClient(`ws://127.0.0.1:${port}/dev`)));
     const replies = clients.map((client) => {
       const got: string[] = [];
@@ -72,5 +133,62 @@ describe('faults: SIGTERM under load', () => {
     const [code] = (await exited) as [number | null];
     expect(code).toBe(0);
     expect(backend.requests.filter((r) => r.path === '/disconnect')).toHaveLength(20);
+  });
+
+  it('delivers messages queued when SIGTERM arrives, and sends their replies, within the drain window', async () => {
+    const payload = 'q'.repeat(1000);
+    await using backend = await heldBackend(150);
+    const { child, port, adminPort } = await startGatewayProcess(backend, '{ drainMs: 5000, disconnectFlushMs: 2000 }');
+    const clients = await Promise.all(Array.from({ length: 10 }, () => connectClient(`ws://127.0.0.1:${port}/dev`)));
+    const replies = clients.map((client) => {
+      const got: string[] = [];
+      client.ws.on('message', (data: Buffer) => got.push(data.toString()));
+      return got;
+    });
+    // Four messages each (dispatch.concurrency 1): one in flight, three queued, 600 ms of work per client.
+    const name = (n: number, m: number) => `c${String(n).padStart(2, '0')}m${m}`.padEnd(8, '.');
+    for (const [n, client] of clients.entries()) for (let m = 0; m < 4; m++) client.send(name(n, m) + payload.slice(8));
+    while (backend.requests.filter((r) => r.path === '/message').length < clients.length) await backend.next('/message');
+    // Queued, not yet sent: the gateway's own figure says so (the backend holds the first messages).
+    await until(async () => (await queuedBytes(adminPort)) === clients.length * 3 * 1000, 'the gateway queued three messages per client');
+    expect(backend.requests.filter((r) => r.path === '/message')).toHaveLength(clients.length);
+    const exited = once(child, 'exit');
+    if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+    await until(() => draining(adminPort), 'the gateway took SIGTERM');
+    backend.release();
+    const closes = await Promise.all(clients.map((client) => client.closed));
+    expect(closes.every((close) => close.code === 1001)).toBe(true);
+    for (const [n, got] of replies.entries()) expect(got).toEqual([0, 1, 2, 3].map((m) => `reply to ${name(n, m)}`));
+    const [code] = (await exited) as [number | null];
+    expect(code).toBe(0);
+    expect(backend.requests.filter((r) => r.path === '/message')).toHaveLength(40);
+    expect(backend.requests.filter((r) => r.path === '/disconnect')).toHaveLength(10);
+  });
+
+  it('still delivers queued messages to the backend when the drain window ends first, then sends $disconnect', async () => {
+    await using backend = await heldBackend(300);
+    const { child, port, adminPort } = await startGatewayProcess(backend, '{ drainMs: 100, disconnectFlushMs: 10000 }');
+    const clients = await Promise.all(Array.from({ length: 5 }, () => connectClient(`ws://127.0.0.1:${port}/dev`)));
+    for (const [n, client] of clients.entries()) for (let m = 0; m < 4; m++) client.send(`c${n}m${m}`);
+    while (backend.requests.filter((r) => r.path === '/message').length < clients.length) await backend.next('/message');
+    await until(async () => (await queuedBytes(adminPort)) === clients.length * 3 * 4, 'the gateway queued three messages per client');
+    const exited = once(child, 'exit');
+    if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+    await until(() => draining(adminPort), 'the gateway took SIGTERM');
+    backend.release();
+    // The drain window (100 ms) ends while each client still has messages queued (1.2 s of work).
+    const closes = await Promise.all(clients.map((client) => client.closed));
+    expect(closes.every((close) => close.code === 1001)).toBe(true);
+    const [code] = (await exited) as [number | null];
+    expect(code).toBe(0);
+    const delivered = backend.requests.filter((r) => r.path === '/message').map((r) => r.body.toString());
+    expect(delivered.sort()).toEqual(clients.flatMap((_, n) => [0, 1, 2, 3].map((m) => `c${n}m${m}`)).sort());
+    // $disconnect comes after the connection's last message.
+    for (let n = 0; n < clients.length; n++) {
+      const id = backend.requests.find((r) => r.path === '/message' && r.body.toString() === `c${n}m3`)?.headers['x-switchboard-connection-id'];
+      const lastMessage = backend.requests.findIndex((r) => r.path === '/message' && r.body.toString() === `c${n}m3`);
+      const disconnect = backend.requests.findIndex((r) => r.path === '/disconnect' && r.headers['x-switchboard-connection-id'] === id);
+      expect(disconnect).toBeGreaterThan(lastMessage);
+    }
   });
 });

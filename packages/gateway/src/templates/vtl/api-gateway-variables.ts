@@ -5,11 +5,24 @@
  * @see ../../../../../shared/docs/aws-websocket-api.md sections 2.6 and 2.8
  */
 import { clfTime, type ApiIdentity, type IntegrationEvent } from '../../integrations/integration-event.js';
-import { evaluateJsonPath } from './json-path.js';
+import { evaluateJsonPath, jsonPathBudget, JsonPathBudgetError, type JsonPathLimits } from './json-path.js';
 import { display, VtlRenderError } from './vtl-render.js';
 
-/** `$input` over `body`, with the request's parameters (handshake headers and query on `$connect`). */
-export function inputVariable(body: string, event: IntegrationEvent): Record<string, unknown> {
+/**
+ * `$input` over `body`, with the request's parameters (handshake headers and query on `$connect`).
+ * Its `path()` and `json()` calls share one JSONPath budget (`limits`): make one `$input` per render.
+ */
+export function inputVariable(body: string, event: IntegrationEvent, limits?: JsonPathLimits): Record<string, unknown> {
+  const budget = jsonPathBudget(limits);
+  /** Evaluates within the render's budget; a budget passed fails the render, with the reason. */
+  const evaluate = (path: unknown): unknown => {
+    try {
+      return evaluateJsonPath(json(), display(path), budget);
+    } catch (error) {
+      if (error instanceof JsonPathBudgetError) throw new VtlRenderError(`$input.path / $input.json: ${error.message}`);
+      throw error;
+    }
+  };
   let parsed: { value: unknown } | undefined;
   const json = (): unknown => {
     if (parsed === undefined) {
@@ -25,10 +38,10 @@ export function inputVariable(body: string, event: IntegrationEvent): Record<str
   return {
     body,
     json: (path: unknown) => {
-      const value = evaluateJsonPath(json(), display(path));
+      const value = evaluate(path);
       return value === undefined ? '' : JSON.stringify(value);
     },
-    path: (path: unknown) => copy(evaluateJsonPath(json(), display(path))),
+    path: (path: unknown) => copy(evaluate(path)),
     params: (name?: unknown) => {
       if (name === undefined) return params;
       const key = display(name);
