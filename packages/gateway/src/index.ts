@@ -12,6 +12,7 @@ export {
   renderConfigurationDoc,
   ConfigInvalidError,
   isConfigInvalid,
+  configWarnings,
   type LoadConfigOptions,
   type ConfigOverrides,
   type ConfigIssue,

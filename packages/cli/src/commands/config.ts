@@ -1,10 +1,10 @@
 /**
  * `switchboard config validate [--config FILE]`: loads the configuration exactly as `switchboard
- * gateway` would (file, SWITCHBOARD_* variables, --set, template parameters) and prints OK or every
- * problem, exiting 78 when it is invalid or unreadable.
+ * gateway` would (file, SWITCHBOARD_* variables, --set, template parameters) and prints OK with any
+ * warnings, or every problem, exiting 78 when it is invalid or unreadable.
  */
 import { parseArgs } from 'node:util';
-import { GatewayError, isConfigInvalid, loadConfig, parseSetFlag } from '@switchboard/gateway';
+import { configWarnings, GatewayError, isConfigInvalid, loadConfig, parseSetFlag, type Config } from '@switchboard/gateway';
 import { printJson, stylesFor } from '../output/terminal.js';
 import { exitCodes, parseFlags, templateParams } from '../usage-error.js';
 
@@ -13,15 +13,18 @@ export const configHelp = `Usage: switchboard config validate [--config FILE] [o
 Checks a configuration without starting anything: the file (Switchboard YAML, or a
 CloudFormation or SAM template), SWITCHBOARD_* variables and --set flags, merged and
 validated as the gateway does. Prints OK, or every problem with its setting path.
+A valid configuration may still get warnings (no routes, a route key \`default\`
+for \`$default\`): they are printed under OK, and the gateway logs them at startup.
 
 Options:
   --config FILE       the file (or SWITCHBOARD_CONFIG)
   --set path=value    a setting as \`switchboard gateway\` takes it (repeatable)
   --param Key=Value   a template parameter (repeatable)
-  --json              print {"valid":true} or {"valid":false,"problems":[{path,message}]}
+  --json              print {"valid":true,"warnings":[{path,message}]} or
+                      {"valid":false,"problems":[{path,message}]}
   -h, --help          this help
 
-Exit codes: 0 valid, 2 usage error, 78 invalid or unreadable configuration.
+Exit codes: 0 valid (with or without warnings), 2 usage error, 78 invalid or unreadable configuration.
 
 Examples:
   switchboard config validate --config switchboard.yml
@@ -61,8 +64,9 @@ export async function config(argv: readonly string[], env: NodeJS.ProcessEnv): P
   }
   const { green, red, bold } = stylesFor(process.stdout, env);
   const file = values.config ?? env.SWITCHBOARD_CONFIG;
+  let loaded: Config;
   try {
-    await loadConfig({
+    loaded = await loadConfig({
       file: values.config,
       env,
       overrides: (values.set ?? []).map(parseSetFlag),
@@ -88,7 +92,11 @@ export async function config(argv: readonly string[], env: NodeJS.ProcessEnv): P
     }
     throw error;
   }
-  if (values.json === true) printJson({ valid: true, file });
-  else process.stdout.write(`${green('OK')} ${file ?? '(defaults and environment)'}\n`);
+  const warnings = configWarnings(loaded);
+  if (values.json === true) printJson({ valid: true, file, warnings });
+  else
+    process.stdout.write(
+      `${green('OK')} ${file ?? '(defaults and environment)'}${warnings.length === 0 ? '' : `, with ${warnings.length === 1 ? '1 warning' : `${String(warnings.length)} warnings`}`}\n${warnings.map((warning) => `  warning ${bold(warning.path)}: ${warning.message}\n`).join('')}`,
+    );
   return exitCodes.ok;
 }

@@ -12,6 +12,7 @@ import {
   type ConfigOverrides,
 } from '@switchboard/gateway';
 import { bannerText, printBanner } from '../banner.js';
+import { logConfigWarnings } from '../config-warnings.js';
 import { parseFlags, portFlag, templateParams, workersFlag } from '../usage-error.js';
 import { isWorker, reportReady, superviseWorkers } from '../workers.js';
 
@@ -79,12 +80,14 @@ export async function gateway(argv: readonly string[], env: NodeJS.ProcessEnv): 
     if (kind === 'warning') logger.warn({ template: values.config }, message);
     else logger.info({ template: values.config }, message);
   }
+  // Once: by the primary in worker mode, whose workers load the same configuration.
+  if (!isWorker) logConfigWarnings(config, logger);
   if (config.cluster.workers > 1 && !isWorker) {
     superviseWorkers(config.cluster.workers, logger);
     return;
   }
   const running = await startGateway(config, logger);
-  if (isWorker) reportReady(bannerText(running));
-  else printBanner(running);
+  if (isWorker) reportReady(bannerText(running, config));
+  else printBanner(running, config);
   onShutdownSignal(logger, () => running.gateway.close());
 }

@@ -15,6 +15,7 @@ import {
 import { buildSampleBackend, openSessionStore, parseCliArgs } from '@switchboard/sample-backend';
 import { parseFlags, portFlag, workersFlag } from '../usage-error.js';
 import { bannerText, printBanner } from '../banner.js';
+import { logConfigWarnings } from '../config-warnings.js';
 import { isWorker, reportReady, superviseWorkers } from '../workers.js';
 
 export const upHelp = `Usage: switchboard up [options]
@@ -98,9 +99,11 @@ export async function up(argv: readonly string[], env: NodeJS.ProcessEnv): Promi
   };
   const sets = (values.set ?? []).map(parseSetFlag);
 
-  // The backend's port is known only once it listens (0 picks one), so it starts first.
-  const probe = await loadConfig({ env, overrides: [flags, ...sets] });
+  // The backend's port is known only once it listens (0 picks one), so it starts first; the
+  // probe, with the sample routes at the port asked for, is what the workers and warnings read.
+  const probe = await loadConfig({ env, overrides: [sampleBackendRoutes(`http://127.0.0.1:${String(backendPort)}`), flags, ...sets] });
   const logger = await createLogger(probe.log);
+  if (!isWorker) logConfigWarnings(probe, logger);
   if (probe.cluster.workers > 1 && !isWorker) {
     superviseWorkers(probe.cluster.workers, logger);
     return;
@@ -113,8 +116,8 @@ export async function up(argv: readonly string[], env: NodeJS.ProcessEnv): Promi
   try {
     const config = await loadConfig({ env, overrides: [sampleBackendRoutes(listening.url), flags, ...sets] });
     const running = await startGateway(config, logger.child({ component: 'gateway' }));
-    if (isWorker) reportReady(bannerText(running, listening.url));
-    else printBanner(running, listening.url);
+    if (isWorker) reportReady(bannerText(running, config, listening.url));
+    else printBanner(running, config, listening.url);
     onShutdownSignal(logger, async () => {
       await running.gateway.close();
       await backend.close();

@@ -50,8 +50,17 @@ ones before it:
 Sections and maps (\`routes\`, \`integrations\`) merge key by key across sources; lists and single
 values replace. The merged configuration is checked against one schema: an unknown key is an error,
 and every problem is reported at once, each with its path (\`SWB_ERR_CONFIG_INVALID\`, see
-[errors.md](errors.md)). A configuration file that is missing or is not valid YAML is
+[errors.md](errors.md)). A misspelt key, \`SWITCHBOARD_*\` variable or \`--set\` path comes with the
+nearest known one (\`\`listen.prot: unrecognized key (did you mean \`port\`?)\`\`), and a route naming
+an unknown integration or authorizer with the nearest defined name, even when other settings of that
+route or integration are wrong too. A configuration file that is missing or is not valid YAML is
 \`SWB_ERR_CONFIG_UNREADABLE\`.
+
+Some valid configurations are almost surely mistakes: no routes at all (every message would get the
+\`Forbidden\` frame), or a route key \`default\`, \`connect\` or \`disconnect\` without the \`$\` of AWS's
+predefined \`$default\`, \`$connect\` and \`$disconnect\` (it would be a custom route that only a
+message naming it reaches). The gateway starts anyway and logs each at \`warn\`, saying what to write
+instead; \`switchboard config validate\` prints them under its \`OK\`.
 
 ## Environment variables and \`--set\` values
 

@@ -5,6 +5,7 @@
 import type { ConfigIssue } from './issues.js';
 import { mergeLayers, nest, type PlainObject } from './merge.js';
 import { configSettings, type JsonSchema, type SettingKind } from './settings.js';
+import { closestName } from './suggest.js';
 import { parseSettingText } from './values.js';
 
 export const ENV_PREFIX = 'SWITCHBOARD_';
@@ -83,7 +84,7 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>): EnvL
       continue;
     const entry = byName.get(name);
     if (entry === undefined) {
-      const guess = closest(name, [...byName.keys()]);
+      const guess = closestName(name, byName.keys(), Math.max(3, Math.floor(name.length / 5)));
       issues.push({
         path: name,
         message: `unknown environment variable${guess === undefined ? '' : ` (did you mean ${guess}?)`}`,
@@ -95,28 +96,4 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>): EnvL
     else issues.push({ path: name, message: `${parsed.message} (sets ${entry.path})` });
   }
   return { values: mergeLayers(...layers), issues };
-}
-
-/** The candidate nearest to `name` by edit distance, if it is near enough to be a typo. */
-function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(3, Math.floor(name.length / 5)) + 1;
-  for (const candidate of candidates) {
-    const distance = editDistance(name, candidate);
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

@@ -19,6 +19,7 @@ export {
   type EnvLayer,
 } from './env.js';
 export { ConfigInvalidError, isConfigInvalid, type ConfigIssue } from './issues.js';
+export { configWarnings } from './warnings.js';
 export { configSettings, configSections, type Setting, type Section, type SettingKind } from './settings.js';
 export { renderConfigurationDoc } from './docs.js';
 export {

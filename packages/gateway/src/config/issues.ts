@@ -4,6 +4,8 @@
  */
 import type { z } from 'zod';
 import { GatewayError, hasCode } from '../errors.js';
+import { keysAt } from './settings.js';
+import { closestName } from './suggest.js';
 
 /** One problem. `path` is a dotted setting path (`limits.maxFrameBytes`) or a variable name (`SWITCHBOARD_LISTEN_PROT`). */
 export interface ConfigIssue {
@@ -49,11 +51,31 @@ export function formatPath(segments: readonly PropertyKey[]): string {
   return out === '' ? '(root)' : out;
 }
 
-/** Flatten zod issues to ConfigIssues; an unknown-keys issue becomes one `path.key: unrecognized key` per key. */
+/**
+ * Flatten zod issues to ConfigIssues. An unknown-keys issue becomes one `path.key: unrecognized key`
+ * per key, with the nearest known key suggested (`did you mean \`integrations\`?`) or else the keys
+ * that are known there; a map key that fails its own check carries that check's message.
+ */
 export function issuesFromZod(error: z.ZodError): ConfigIssue[] {
-  return error.issues.flatMap((issue): ConfigIssue[] =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'unrecognized key' }))
-      : [{ path: formatPath(issue.path), message: issue.message }],
-  );
+  return error.issues.flatMap((issue): ConfigIssue[] => {
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => ({
+        path: formatPath([...issue.path, key]),
+        message: unrecognizedKeyMessage(key, keysAt(issue.path)),
+      }));
+    if (issue.code === 'invalid_key')
+      return [{ path: formatPath(issue.path), message: issue.issues.map((inner) => inner.message).join('; ') }];
+    return [{ path: formatPath(issue.path), message: issue.message }];
+  });
+}
+
+/** The longest list of known keys written out in full; a longer one points to the docs instead. */
+const MAX_KEYS_LISTED = 12;
+
+function unrecognizedKeyMessage(key: string, known: readonly string[] | undefined): string {
+  if (known === undefined || known.length === 0) return 'unrecognized key';
+  const guess = closestName(key, known);
+  if (guess !== undefined) return `unrecognized key (did you mean \`${guess}\`?)`;
+  if (known.length > MAX_KEYS_LISTED) return 'unrecognized key (the settings are listed in docs/configuration.md)';
+  return `unrecognized key (the keys here are ${known.map((each) => `\`${each}\``).join(', ')})`;
 }

@@ -79,10 +79,13 @@ describe('parseConfig', () => {
         'routes.$default.integration',
       ].sort(),
     );
-    expect(issues).toContainEqual({ path: 'listen.bogus', message: 'unrecognized key' });
+    expect(issues).toContainEqual({
+      path: 'listen.bogus',
+      message: 'unrecognized key (the keys here are `host`, `port`)',
+    });
     expect(issues).toContainEqual({
       path: 'routes.$default.integration',
-      message: 'unknown integration "x"',
+      message: 'unknown integration "x": no integrations are defined (add one under integrations)',
     });
     expect(issues).toContainEqual({
       path: 'limits.maxFrameBytes',
@@ -96,7 +99,10 @@ describe('parseConfig', () => {
   it('does not take an inherited property name for an integration', () => {
     const issues = issuesOf(thrown(() => parseConfig({ routes: { $default: { integration: 'toString' } } })));
     expect(issues).toEqual([
-      { path: 'routes.$default.integration', message: 'unknown integration "toString"' },
+      {
+        path: 'routes.$default.integration',
+        message: 'unknown integration "toString": no integrations are defined (add one under integrations)',
+      },
     ]);
   });
 

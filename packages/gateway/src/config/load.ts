@@ -10,7 +10,8 @@ import { deepFreeze } from './freeze.js';
 import { ConfigInvalidError, issuesFromZod, type ConfigIssue } from './issues.js';
 import { isPlainObject, mergeLayers, nest, type PlainObject } from './merge.js';
 import { configSchema, type Config, type ConfigInput } from './schema.js';
-import { schemaAt } from './settings.js';
+import { keysAt, schemaAt } from './settings.js';
+import { closestName } from './suggest.js';
 import { parseSettingText } from './values.js';
 
 type DeepPartial<T> = T extends readonly unknown[]
@@ -103,12 +104,22 @@ export function parseSetFlag(flag: string): ConfigOverrides {
   if (schema === undefined) {
     throw new GatewayError(
       'SWB_ERR_CLI_USAGE',
-      `--set ${flag}: unknown setting "${path}" (the settings are listed in docs/configuration.md)`,
+      `--set ${flag}: unknown setting "${path}" (${setPathHint(segments)})`,
     );
   }
   const parsed = parseSettingText(schema, flag.slice(equals + 1));
   if (!parsed.ok) throw new GatewayError('SWB_ERR_CLI_USAGE', `--set ${path}: ${parsed.message}`);
   return nest(segments, parsed.value);
+}
+
+/** `did you mean listen.port?` for the first segment of `segments` that names no setting, else where the settings are listed. */
+function setPathHint(segments: readonly string[]): string {
+  const known = segments.findIndex((_, i) => schemaAt(segments.slice(0, i + 1)) === undefined);
+  const parent = segments.slice(0, known);
+  const wrong = segments[known];
+  const guess = wrong === undefined ? undefined : closestName(wrong, keysAt(parent) ?? []);
+  if (guess === undefined) return 'the settings are listed in docs/configuration.md';
+  return `did you mean ${[...parent, guess, ...segments.slice(known + 1)].join('.')}?`;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -21,6 +21,7 @@ import { securitySchema } from './security.js';
 import { backpressureSchema } from './backpressure.js';
 import { dispatchSchema } from './dispatch.js';
 import { dashboardSchema } from './dashboard.js';
+import { checkIntegrationNames, unknownNameMessage } from './references.js';
 
 /** A refinement that reports what `compile` throws as a problem at this setting. */
 const compiles =
@@ -227,16 +228,8 @@ export const configSchema = z
     security: securitySchema,
     backpressure: backpressureSchema,
   })
-  .superRefine(
-    (config, ctx) => {
-      for (const [key, route] of Object.entries(config.routes)) {
-        if (!Object.hasOwn(config.integrations, route.integration)) {
-          ctx.addIssue({ code: 'custom', path: ['routes', key, 'integration'], message: `unknown integration "${route.integration}"` });
-        }
-      }
-    },
-    { when: readsCleanly(['routes'], ['integrations']) },
-  )
+  // Integration names are checked whatever else failed, so that they come with the other problems.
+  .superRefine(checkIntegrationNames, { when: () => true })
   .superRefine(
     (config, ctx) => {
       for (const [key, route] of Object.entries(config.routes)) {
@@ -255,7 +248,7 @@ export const configSchema = z
           continue;
         }
         const authorizer = config.authorizers[route.authorizer];
-        if (authorizer === undefined) ctx.addIssue({ code: 'custom', path: [...where, 'authorizer'], message: `unknown authorizer "${route.authorizer}"` });
+        if (authorizer === undefined) ctx.addIssue({ code: 'custom', path: [...where, 'authorizer'], message: unknownNameMessage('authorizer', route.authorizer, Object.keys(config.authorizers)) });
         else if (route.authorizationType !== 'NONE' && route.authorizationType !== (authorizer.type === 'JWT' ? 'JWT' : 'CUSTOM')) {
           ctx.addIssue({ code: 'custom', path: [...where, 'authorizationType'], message: `authorizer "${route.authorizer}" is ${authorizer.type}; use authorizationType ${authorizer.type === 'JWT' ? 'JWT' : 'CUSTOM'}` });
         }

@@ -92,6 +92,28 @@ export function schemaAt(segments: readonly string[]): JsonSchema | undefined {
   return node;
 }
 
+/**
+ * The keys that may be written in the object at `path`, a concrete path as a problem names it (map
+ * items by key, list items by index); undefined when no object with known keys lives there.
+ */
+export function keysAt(path: readonly PropertyKey[]): readonly string[] | undefined {
+  try {
+    let node: JsonSchema | undefined = configJsonSchema();
+    for (const segment of path) {
+      if (node === undefined) return undefined;
+      node = kindOf(node) === 'section' ? ownSchema(node.properties, String(segment)) : itemSchema(node);
+    }
+    return node !== undefined && kindOf(node) === 'section' ? Object.keys(node.properties ?? {}) : undefined;
+  } catch {
+    return undefined; // a shape the catalogue does not know: no keys to offer
+  }
+}
+
+function ownSchema(properties: Record<string, unknown> | undefined, key: string): JsonSchema | undefined {
+  const child = properties !== undefined && Object.hasOwn(properties, key) ? properties[key] : undefined;
+  return isSchema(child) ? child : undefined;
+}
+
 let cachedSections: readonly Section[] | undefined;
 
 /** Every top-level section with its settings, in schema order. */
