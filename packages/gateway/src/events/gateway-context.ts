@@ -40,4 +40,9 @@ export interface GatewayContext {
   readonly groups?: GroupIndex;
   /** A new connection id carrying this node's cluster tag; default a plain random id. */
   readonly newConnectionId?: () => string;
+  /**
+   * Cluster self-fencing: true while this node is fenced (its clients closed, new ones refused), and
+   * fences it first when due. Undefined when the node never fences (one process, embedded bus).
+   */
+  readonly selfFence?: { fencedNow(): boolean };
 }
