@@ -71,7 +71,7 @@ export class SelfFence {
       this.fencedNow();
       return;
     }
-    if (this.#fenced && this.#fencedAt !== undefined && sent.mono > this.#fencedAt.mono) {
+    if (this.#fenced && this.#fencedAt !== undefined && sent.mono >= this.#fencedAt.mono) {
       this.#fenced = false;
       this.#options.logger.info(
         { fencedForMs: Math.round(elapsedMs(this.#fencedAt)) },
