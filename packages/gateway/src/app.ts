@@ -18,6 +18,7 @@ import { EmbeddedBus } from './cluster/embedded/embedded-bus.js';
 import { GroupIndex } from './cluster/group-index.js';
 import { LocalDelivery } from './cluster/local-delivery.js';
 import { newNodeTag, TaggedIds } from './cluster/node-tag.js';
+import { SelfFence } from './cluster/self-fence.js';
 import { ConnectionRegistry } from './connections/registry.js';
 import { TimerSweep } from './connections/timer-sweep.js';
 import { GatewayError } from './errors.js';
@@ -100,6 +101,17 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
   const clusterTag = newNodeTag();
   const connectionIds = new TaggedIds(clusterTag);
   const groups = new GroupIndex();
+  const clusterBus = deps.clusterBus ?? embeddedBusFor(config);
+  // One process on the embedded bus has no peer to count it gone: it never fences itself.
+  const selfFence = clusterBus instanceof EmbeddedBus ? undefined : new SelfFence({
+    fenceAfterMs: config.cluster.leaseMs - config.cluster.heartbeatMs,
+    logger,
+    onFence: () => {
+      // 1001 as AWS closes on its side; each close sends $disconnect to the backend.
+      for (const connection of registry.values()) lifecycle.close(connection, closeReasons.goingAway.code, closeReasons.goingAway.reason);
+      void clusterNode.membership.beat();
+    },
+  });
   const clusterFigures =
     config.cluster.bus === 'embedded' && config.cluster.workers === 1 ? undefined : new ClusterFigures(() => signals.localFigures, () => clusterNode.peers(), config.scaler.windowMs);
   const queueBudget = new QueueBudget(config.dispatch.maxQueuedBytesTotal);
@@ -129,6 +141,7 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
     groups,
     newConnectionId: () => connectionIds.next(),
     queueBudget,
+    ...(selfFence === undefined ? {} : { selfFence }),
     managementUrl(stage) {
       let url = managementUrls.get(stage);
       if (url === undefined) {
@@ -143,13 +156,14 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
   const local = new LocalDelivery({ registry, lifecycle, groups, rejectBinary: config.limits.binary === 'reject' });
   const clusterNode = new ClusterNode({
     config: config.cluster,
-    bus: deps.clusterBus ?? embeddedBusFor(config),
+    bus: clusterBus,
     tag: clusterTag,
     nodeId: config.cluster.nodeId ?? `${hostname()}-${process.pid}`,
     local,
     figures: () => ({ stages: signals.localFigures.readAllNow() }),
     logger,
     onPeerChange: () => clusterFigures?.refresh(),
+    ...(selfFence === undefined ? {} : { fence: selfFence }),
   });
   const clusterStarted = clusterNode.start();
   clusterStarted.catch(() => undefined);
@@ -161,6 +175,9 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
   const state = {
     get draining() {
       return draining;
+    },
+    get fenced() {
+      return selfFence?.fencedNow() ?? false;
     },
   };
   const managementApi = new ManagementApi({ registry, lifecycle, stages: config.api.stages, cluster: clusterNode });

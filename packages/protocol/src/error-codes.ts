@@ -46,6 +46,7 @@ export const errorCodes = {
   SWB_ERR_BAD_REQUEST_BODY: { status: 400, summary: 'A message failed request validation against its route model: the client gets the "Bad request body" frame.' },
   SWB_ERR_OWNER_TIMEOUT: { status: 504, summary: 'The cluster node that owns the connection did not answer within cluster.ownerTimeoutMs.' },
   SWB_ERR_CLUSTER_UNAVAILABLE: { status: 503, summary: 'The cluster bus (Redis or NATS) is unreachable, so a call that needs another node fails fast.' },
+  SWB_ERR_NODE_FENCED: { status: 503, closeCode: 1001, summary: 'This cluster node has not heard its own heartbeat on the bus for cluster.leaseMs - cluster.heartbeatMs: it closed its clients and refuses new ones until it does again.' },
   SWB_ERR_UNAUTHORIZED: { status: 401, summary: 'The $connect authorizer found no identity (a missing identity source or token) or answered "Unauthorized".' },
   SWB_ERR_AUTHORIZER_DENIED: { status: 403, summary: 'The $connect authorizer denied the connection, its policy does not allow the methodArn, or an AWS_IAM upgrade is not validly signed.' },
   SWB_ERR_AUTHORIZER_FAILED: { status: 500, summary: 'The $connect authorizer failed (unreachable, timed out, malformed result).' },

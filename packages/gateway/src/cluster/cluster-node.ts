@@ -1,7 +1,8 @@
 /**
  * This gateway's place in the cluster: it serves requests for its own connections on the bus at
  * `node.{tag}`, keeps membership by heartbeat, and sends calls for other nodes' connections to their
- * owner (read from the connection id). Local connections never touch the bus.
+ * owner (read from the connection id). Local connections never touch the bus. With a self-fence, its
+ * own heartbeats heard back keep it from fencing itself.
  * @see docs/architecture.md "Cluster mode"
  */
 import type { Logger } from 'pino';
@@ -11,6 +12,7 @@ import type { BusSubscription, ClusterBus } from './cluster-bus.js';
 import type { LocalDelivery } from './local-delivery.js';
 import { Membership, type NodeFigures, type PeerView } from './membership.js';
 import { ownerTagOf } from './node-tag.js';
+import type { SelfFence } from './self-fence.js';
 import {
   decodeCount,
   decodeReply,
@@ -33,6 +35,8 @@ export interface ClusterNodeOptions {
   readonly logger: Logger;
   /** Called after each heartbeat heard from a peer (cluster figures refresh on it). */
   readonly onPeerChange?: () => void;
+  /** Closes this node's clients when its heartbeats stop coming back; undefined: never fences. */
+  readonly fence?: SelfFence;
 }
 
 /** How a fan-out went: connections reached over all nodes, and nodes that did not answer. */
@@ -50,6 +54,13 @@ export class ClusterNode {
   readonly #config: ClusterConfig;
   readonly #local: LocalDelivery;
   readonly #logger: Logger;
+  readonly #fence: SelfFence | undefined;
+  /**
+   * True when "nobody serves the address" proves the owner exited: on the embedded and IPC buses,
+   * which cannot be partitioned. On Redis and NATS a node cut off from the broker loses its
+   * subscriptions too, while its clients stay connected until it fences itself.
+   */
+  readonly #absenceProvesExit: boolean;
   #serving: BusSubscription | undefined;
 
   constructor(options: ClusterNodeOptions) {
@@ -59,6 +70,9 @@ export class ClusterNode {
     this.#config = options.config;
     this.#local = options.local;
     this.#logger = options.logger;
+    this.#fence = options.fence;
+    this.#absenceProvesExit = options.bus.kind === 'embedded';
+    const fence = options.fence;
     this.membership = new Membership(options.bus, {
       tag: options.tag,
       nodeId: options.nodeId,
@@ -67,6 +81,7 @@ export class ClusterNode {
       figures: options.figures,
       logger: options.logger,
       ...(options.onPeerChange === undefined ? {} : { onPeerChange: options.onPeerChange }),
+      ...(fence === undefined ? {} : { onOwnHeartbeat: (sent) => fence.confirm(sent) }),
     });
     options.bus.onAvailability((available) => {
       if (available) this.#logger.info({ bus: options.bus.kind }, 'cluster bus reachable again');
@@ -84,6 +99,7 @@ export class ClusterNode {
       if (request === undefined) return encodeReply(replyStatus.badRequest, Buffer.from('malformed request'));
       return this.#local.serve(request);
     });
+    this.#fence?.start();
     await this.membership.start();
   }
 
@@ -142,6 +158,7 @@ export class ClusterNode {
   }
 
   async close(): Promise<void> {
+    this.#fence?.stop();
     await this.membership.close();
     await this.#serving?.unsubscribe();
     await this.bus.close();
@@ -156,12 +173,13 @@ export class ClusterNode {
     } catch (error) {
       if (error instanceof GatewayError) {
         if (error.code === 'SWB_ERR_CONNECTION_GONE') {
-          // Right after the bus came back a live peer may not have resubscribed yet: not proof it is gone.
-          const known = this.membership.isAlive(tag);
-          if (known && !this.membership.heardSinceRecovery(tag))
+          // Nobody serves the owner's address. Until membership is sure it is gone (its lease ran out
+          // while the bus was up) that is no proof on Redis or NATS: it may be cut off from the broker
+          // (it closes its clients before the lease ends) or not resubscribed yet after the bus came back.
+          if (!this.#absenceProvesExit && !this.membership.isGone(tag))
             throw new GatewayError(
               'SWB_ERR_CLUSTER_UNAVAILABLE',
-              'the cluster is still recovering from a bus outage',
+              'the cluster node that owns the connection is not on the bus now; its connections count as gone once its lease expires',
               { cause: error },
             );
           throw goneError();

@@ -2,11 +2,13 @@
  * Cluster membership by heartbeat: every node publishes `{tag, nodeId, figures}` on the `members`
  * topic each `heartbeatMs`, and counts a peer alive until `leaseMs` passes without one. A node that
  * stops gracefully says so at once. Heartbeats also carry each node's figures (open connections and
- * message rate per stage), so every node knows the cluster's.
+ * message rate per stage), so every node knows the cluster's, and a sequence number, so a node knows
+ * when each of its own heartbeats that came back over the bus was sent (self-fencing reads it).
  */
 import type { Logger } from 'pino';
 import type { StageFigures } from '../figures/figures.js';
 import type { BusSubscription, ClusterBus } from './cluster-bus.js';
+import { instantNow, type Instant } from './self-fence.js';
 
 export const MEMBERS_TOPIC = 'members';
 
@@ -28,7 +30,12 @@ interface Heartbeat {
   readonly nodeId: string;
   readonly leaving?: boolean;
   readonly figures: NodeFigures;
+  /** Counts this node's heartbeats; absent on `leaving`. */
+  readonly seq?: number;
 }
+
+/** Heartbeats sent and not yet heard back, at most this many (older ones are forgotten). */
+const MAX_UNCONFIRMED = 64;
 
 export interface MembershipOptions {
   readonly tag: string;
@@ -39,6 +46,8 @@ export interface MembershipOptions {
   readonly logger: Logger;
   /** Called after each heartbeat heard from a peer. */
   readonly onPeerChange?: () => void;
+  /** Called when one of this node's own heartbeats comes back over the bus, with when it was sent. */
+  readonly onOwnHeartbeat?: (sent: Instant) => void;
 }
 
 interface Peer {
@@ -56,6 +65,9 @@ export class Membership {
   #timer: NodeJS.Timeout | undefined;
   /** Epoch ms since which the bus has been available without a break; undefined while down. */
   #availableSince: number | undefined;
+  #seq = 0;
+  /** When each heartbeat not yet heard back was sent, by sequence number. */
+  readonly #unconfirmed = new Map<number, Instant>();
 
   constructor(bus: ClusterBus, options: MembershipOptions) {
     this.#bus = bus;
@@ -81,13 +93,20 @@ export class Membership {
 
   /** Publishes this node's heartbeat now; a bus outage just skips it. */
   beat(leaving = false): Promise<void> {
+    const seq = leaving ? undefined : ++this.#seq;
     const heartbeat: Heartbeat = {
       tag: this.#options.tag,
       nodeId: this.#options.nodeId,
       figures: this.#options.figures(),
-      ...(leaving ? { leaving } : {}),
+      ...(leaving ? { leaving } : { seq }),
     };
-    return this.#bus.publish(MEMBERS_TOPIC, Buffer.from(JSON.stringify(heartbeat))).catch(() => undefined);
+    if (seq !== undefined) {
+      this.#unconfirmed.set(seq, instantNow());
+      if (this.#unconfirmed.size > MAX_UNCONFIRMED) this.#unconfirmed.delete(seq - MAX_UNCONFIRMED);
+    }
+    return this.#bus.publish(MEMBERS_TOPIC, Buffer.from(JSON.stringify(heartbeat))).catch(() => {
+      if (seq !== undefined) this.#unconfirmed.delete(seq);
+    });
   }
 
   /** True when `tag`'s last heartbeat is younger than the lease. */
@@ -106,12 +125,6 @@ export class Membership {
     const since = this.#availableSince;
     if (since === undefined || Date.now() - since < this.#options.leaseMs) return false;
     return peer === undefined || Date.now() - peer.lastSeen >= this.#options.leaseMs;
-  }
-
-  /** True when `tag` has been heard since the bus last came back, so its subscriptions are live. */
-  heardSinceRecovery(tag: string): boolean {
-    const peer = this.#peers.get(tag);
-    return peer !== undefined && this.#availableSince !== undefined && peer.lastSeen >= this.#availableSince;
   }
 
   /** Live peers, not counting this node. */
@@ -151,6 +164,7 @@ export class Membership {
           { node: heartbeat.nodeId, tag: heartbeat.tag },
           'another cluster node uses this node’s tag: restart one of them',
         );
+      else if (typeof heartbeat.seq === 'number') this.#heardOwn(heartbeat.seq);
       return;
     }
     const now = Date.now();
@@ -168,6 +182,14 @@ export class Membership {
       left: heartbeat.leaving === true,
     });
     this.#options.onPeerChange?.();
+  }
+
+  /** One of this node's heartbeats came back: it and every earlier one are settled. */
+  #heardOwn(seq: number): void {
+    const sent = this.#unconfirmed.get(seq);
+    if (sent === undefined) return;
+    for (const pending of this.#unconfirmed.keys()) if (pending <= seq) this.#unconfirmed.delete(pending);
+    this.#options.onOwnHeartbeat?.(sent);
   }
 
   /** Forgets peers silent for 20 leases; an unknown tag then counts as gone as well. */

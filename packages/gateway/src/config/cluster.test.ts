@@ -14,4 +14,12 @@ describe('cluster config', () => {
     expect(heartbeat.error?.issues[0]?.path).toEqual(['heartbeatMs']);
     expect(clusterSchema.parse({ bus: 'redis', workers: 4 }).workers).toBe(4);
   });
+
+  it('refuses a lease shorter than 3 heartbeats, which would leave no room to self-fence', () => {
+    const tight = clusterSchema.safeParse({ heartbeatMs: 1000, leaseMs: 2999 });
+    expect(tight.success).toBe(false);
+    expect(tight.error?.issues[0]?.path).toEqual(['heartbeatMs']);
+    expect(tight.error?.issues[0]?.message).toMatch(/at most a third of leaseMs/);
+    expect(clusterSchema.parse({ heartbeatMs: 1000, leaseMs: 3000 }).leaseMs).toBe(3000);
+  });
 });

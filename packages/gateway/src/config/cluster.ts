@@ -53,7 +53,7 @@ export const clusterSchema = z
       .min(100)
       .default(15_000)
       .describe(
-        'A node not heard from for this long is dead: its connections answer 410 on every node. Bounds how long a crashed node’s connections can answer 504.',
+        'A node not heard from for this long is dead: its connections answer 410 on every node. Bounds how long a crashed node’s connections can answer 503 or 504. A node that has not heard its own heartbeat back for `leaseMs - heartbeatMs` (bus cut off, process paused) closes its clients first (self-fencing); at least 3 × `heartbeatMs`.',
       ),
     ownerTimeoutMs: z
       .int()
@@ -74,8 +74,11 @@ export const clusterSchema = z
         'Gateway worker processes sharing the client and admin ports (node:cluster), read by the `switchboard` CLI. With `bus: embedded` the workers talk through the primary process (IPC); with redis or nats they join that cluster.',
       ),
   })
-  .refine((cluster) => cluster.heartbeatMs < cluster.leaseMs, {
-    error: 'heartbeatMs must be less than leaseMs',
+  // A node fences itself after leaseMs - heartbeatMs without its own heartbeat back: that window must
+  // span at least two heartbeats, or one late heartbeat would close every client of a healthy node.
+  .refine((cluster) => cluster.heartbeatMs * 3 <= cluster.leaseMs, {
+    error:
+      'heartbeatMs must be at most a third of leaseMs: a node closes its clients after leaseMs - heartbeatMs without its heartbeat coming back over the bus, and that window must span at least two heartbeats',
     path: ['heartbeatMs'],
   })
   .prefault({})

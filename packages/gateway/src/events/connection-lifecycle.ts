@@ -60,6 +60,8 @@ export class ConnectionLifecycle {
   }
 
   message(connection: Connection, data: Buffer, binary: boolean): void {
+    // Checked first: on resume from a pause, peers may already count this node's clients gone.
+    if (this.#ctx.selfFence?.fencedNow() === true) return;
     if (connection.closed !== undefined || connection.socket.closing) return;
     if (binary && this.#rejectBinary) {
       this.close(connection, closeReasons.binaryRejected.code, closeReasons.binaryRejected.reason);
@@ -98,7 +100,7 @@ export class ConnectionLifecycle {
    * SWB_ERR_SEND_BUFFER_FULL while the client's send buffer is above `backpressure.highWaterBytes`.
    */
   async push(connection: Connection, data: Buffer): Promise<void> {
-    if (connection.socket.closing) throw new GatewayError('SWB_ERR_CONNECTION_GONE', `connection ${connection.id} is closing`);
+    if (this.#ctx.selfFence?.fencedNow() === true || connection.socket.closing) throw new GatewayError('SWB_ERR_CONNECTION_GONE', `connection ${connection.id} is closing`);
     const text = isUtf8(data);
     if (!text && this.#rejectBinary) {
       throw new GatewayError('SWB_ERR_BAD_REQUEST', 'Data is not valid UTF-8, and binary frames are off (limits.binary is "reject")');

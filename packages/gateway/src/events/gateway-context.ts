@@ -43,4 +43,9 @@ export interface GatewayContext {
   readonly newConnectionId?: () => string;
   /** Bytes of client messages queued on this node (`dispatch.maxQueuedBytesTotal`), shared by every connection. */
   readonly queueBudget: QueueBudget;
+  /**
+   * Cluster self-fencing: true while this node is fenced (its clients closed, new ones refused), and
+   * fences it first when due. Undefined when the node never fences (one process, embedded bus).
+   */
+  readonly selfFence?: { fencedNow(): boolean };
 }

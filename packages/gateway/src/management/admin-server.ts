@@ -78,8 +78,8 @@ export function adminRequestHandler(routes: readonly AdminRoute[], authenticate?
   };
 }
 
-/** `GET /healthz` (the process is up) and `GET /readyz` (503 while draining). */
-export function healthRoute(state: { readonly draining: boolean }): AdminRoute {
+/** `GET /healthz` (the process is up) and `GET /readyz` (503 while draining, or while a cluster node is fenced). */
+export function healthRoute(state: { readonly draining: boolean; readonly fenced?: boolean }): AdminRoute {
   return {
     name: 'health',
     authenticated: false,
@@ -87,6 +87,7 @@ export function healthRoute(state: { readonly draining: boolean }): AdminRoute {
     handle(_request, response, url) {
       if (url.path === '/healthz') sendJson(response, 200, { status: 'ok' });
       else if (state.draining) sendJson(response, 503, { status: 'draining' });
+      else if (state.fenced === true) sendJson(response, 503, { status: 'fenced' });
       else sendJson(response, 200, { status: 'ready' });
     },
   };

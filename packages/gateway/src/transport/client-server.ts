@@ -153,6 +153,11 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
       refuseHandshake(socket, 503, '{"message":"Service Unavailable"}', 'application/json', { 'Retry-After': '1' });
       return;
     }
+    if (ctx.selfFence?.fencedNow() === true) {
+      logger.debug({ code: 'SWB_ERR_NODE_FENCED' }, 'refusing an upgrade while this cluster node is fenced');
+      refuseHandshake(socket, 503, '{"message":"Service Unavailable"}', 'application/json', { 'Retry-After': '1' });
+      return;
+    }
     if (ctx.connectionThrottle !== undefined && !ctx.connectionThrottle.take()) {
       logger.debug({ code: 'SWB_ERR_THROTTLED' }, 'refusing an upgrade over the new-connection rate');
       const throttledStage = stageOf(request.url ?? '/', stages, defaultStage);
@@ -189,7 +194,7 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
         refuseHandshake(socket, outcome.status, outcome.body, outcome.contentType ?? 'application/octet-stream');
         return;
       }
-      if (gone || !accepting) {
+      if (gone || !accepting || ctx.selfFence?.fencedNow() === true) {
         if (!gone) refuseHandshake(socket, 503, '{"message":"Service Unavailable"}');
         // The backend accepted a connection that never opened: tell it, so it can clean up.
         if (outcome.calledBackend) lifecycle.disconnects.notify(pending, 1006, 'handshake abandoned');

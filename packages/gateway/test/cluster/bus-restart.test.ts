@@ -45,7 +45,9 @@ for (const kind of ['redis', 'nats'] as const) {
           redis: { url: server.url },
           nats: { servers: [server.url] },
           heartbeatMs: 100,
-          leaseMs: 2000,
+          // The outage must stay shorter than leaseMs - heartbeatMs, or the nodes fence themselves
+          // and close their clients (self-fencing.test.ts): room for a slow broker restart.
+          leaseMs: 6000,
           ownerTimeoutMs: 1000,
           reconnectMs: 50,
         };

@@ -150,6 +150,11 @@ for (const kind of ['redis', 'nats'] as const) {
       });
 
       it('answers 410 for an id of a node that never existed, without waiting for the owner timeout', async () => {
+        // Only once its bus has been up a whole lease can a node tell a tag it never heard from a node
+        // cut off from the bus (which answers 503 until then): the id's tag is 00000000.
+        await vi.waitFor(() => expect((nodes[0] as TestGateway).gateway.cluster.membership.isGone('00000000')).toBe(true), {
+          timeout: 5000,
+        });
         const started = Date.now();
         const response = await admin(nodes[0] as TestGateway, '/dev/@connections/AAAAAAAAAAAAAAA=', {
           method: 'POST',
