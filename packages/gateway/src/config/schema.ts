@@ -20,6 +20,7 @@ import { modelsSchema } from './models.js';
 import { securitySchema } from './security.js';
 import { backpressureSchema } from './backpressure.js';
 import { dashboardSchema } from './dashboard.js';
+import { dynamoDbSchema } from './dynamodb.js';
 
 /** A refinement that reports what `compile` throws as a problem at this setting. */
 const compiles =
@@ -182,6 +183,7 @@ export const configSchema = z
     integrations: z.record(z.string().min(1), integrationSchema).default({}).describe('Integrations by name.'),
     authorizers: authorizersSchema,
     functions: functionsSchema,
+    dynamodb: dynamoDbSchema,
     models: modelsSchema,
     throttling: throttlingSchema,
     accessLog: accessLogSchema,

@@ -75,3 +75,19 @@ function installManagementRedirect(redirect) {
   syncBuiltinESMExports();
 }
 `;
+
+/** The API's identity, as `api` in the configuration has it. */
+export interface ManagedApi {
+  readonly apiId: string;
+  readonly region: string;
+  readonly domainName: string;
+}
+
+/**
+ * The host names a handler reaches the management API of `api` by on AWS:
+ * `{apiId}.execute-api.{region}.amazonaws.com` and the API's `domainName`, in lower case.
+ */
+export function managementHosts(api: ManagedApi): string[] {
+  const hosts = [`${api.apiId}.execute-api.${api.region}.amazonaws.com`, api.domainName];
+  return [...new Set(hosts.map((host) => host.toLowerCase()))];
+}
