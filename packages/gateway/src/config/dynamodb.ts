@@ -12,12 +12,12 @@ const keySchemaSchema = z
   .min(1)
   .max(2)
   .refine((keys) => keys[0]?.keyType === 'HASH' && keys.slice(1).every((key) => key.keyType === 'RANGE'), {
-    message: 'a key is one HASH attribute, optionally followed by one RANGE attribute',
+    error: 'a key is one HASH attribute, optionally followed by one RANGE attribute',
   });
 
 const throughputSchema = z.strictObject({
-  readCapacityUnits: z.int().min(1),
-  writeCapacityUnits: z.int().min(1),
+  readCapacityUnits: z.int().min(1).describe('ReadCapacityUnits.'),
+  writeCapacityUnits: z.int().min(1).describe('WriteCapacityUnits.'),
 });
 
 const indexSchema = z.strictObject({
