@@ -65,6 +65,7 @@ export class LambdaWorker {
         functionArn: options.functionArn,
         memoryMb: options.memoryMb,
         providedSdkFrom: options.providedSdkFrom,
+        esModule: options.handler.esModule,
         managementRedirect: options.managementRedirect,
         logStreamName: `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`,
       },

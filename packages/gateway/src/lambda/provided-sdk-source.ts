@@ -9,9 +9,12 @@
 export const PROVIDED_MODULE_PREFIXES = ['@aws-sdk/', '@smithy/'] as const;
 
 /**
- * Defines `installProvidedSdk(fromUrl)`, where `fromUrl` is a file URL inside the gateway package
- * (resolution starts there). CommonJS: a fallback around `Module._resolveFilename`. ESM: a resolve
- * hook registered with `module.register` (a `data:` URL, so there is no file to locate).
+ * Defines `installProvidedSdk(fromUrl, esModule)`, where `fromUrl` is a file URL inside the gateway
+ * package (resolution starts there). CommonJS: a fallback around `Module._resolveFilename`, always.
+ * ESM: a resolve hook registered with `module.register` (a `data:` URL, so there is no file to
+ * locate), only when the handler is an ES module: the hook runs on a loader thread of its own, which
+ * costs each new environment a few hundred milliseconds, and `require` never needs it. (A CommonJS
+ * handler that loads the SDK with a dynamic `import()` therefore does not get the provided one.)
  */
 export const PROVIDED_SDK_SOURCE = String.raw`
 const PROVIDED_PREFIXES = ${JSON.stringify(PROVIDED_MODULE_PREFIXES)};
@@ -20,7 +23,7 @@ function isProvided(specifier) {
   return typeof specifier === 'string' && PROVIDED_PREFIXES.some((prefix) => specifier.startsWith(prefix));
 }
 
-function installProvidedSdk(fromUrl) {
+function installProvidedSdk(fromUrl, esModule) {
   const Module = require('node:module');
   const { fileURLToPath } = require('node:url');
   const providedRequire = Module.createRequire(fileURLToPath(fromUrl));
@@ -39,6 +42,7 @@ function installProvidedSdk(fromUrl) {
       throw error;
     }
   };
+  if (!esModule) return;
   const hooks = [
     'const PROVIDED_PREFIXES = ' + JSON.stringify(PROVIDED_PREFIXES) + ';',
     'let providedFrom;',

@@ -13,7 +13,8 @@ import { PROVIDED_SDK_SOURCE } from './provided-sdk-source.js';
  * `{ type: 'ready' }`, `{ type: 'init-error', error }`, `{ type: 'result', requestId, json }` and
  * `{ type: 'error', requestId, error }`, where `error` is `{ errorType, errorMessage, trace }` as
  * Lambda reports it and `json` is the JSON text of the result (`null` for undefined).
- * `workerData.providedSdkFrom` (a file URL) and `workerData.managementRedirect` are optional.
+ * `workerData.providedSdkFrom` (a file URL) and `workerData.managementRedirect` are optional;
+ * `workerData.esModule` says whether the handler is an ES module (which needs the resolve hook).
  * A module the handler imports that cannot be found fails the init with `Runtime.ImportModuleError`
  * and Node's message prefixed with `Error: `, as the Lambda runtime reports it.
  */
@@ -44,7 +45,7 @@ function importModuleError(error) {
 }
 
 async function load() {
-  if (workerData.providedSdkFrom) installProvidedSdk(workerData.providedSdkFrom);
+  if (workerData.providedSdkFrom) installProvidedSdk(workerData.providedSdkFrom, workerData.esModule);
   if (workerData.managementRedirect) installManagementRedirect(workerData.managementRedirect);
   let mod;
   try {
