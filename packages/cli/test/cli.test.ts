@@ -182,7 +182,7 @@ Resources:
     expect(imported.code).toBe(0);
     expect(imported.stdout).toContain(`uri: ${backend.url}/message`);
     expect(imported.stdout).toContain('twoWay: true');
-    expect(imported.stderr).toContain('note: skipped Table (AWS::DynamoDB::Table)');
+    expect(imported.stderr).toContain('warning: Table (AWS::DynamoDB::Table): it has no KeySchema, so table Table cannot be created');
 
     const missing = await runCli(['import', file]);
     expect(missing.code).toBe(EX_CONFIG);

@@ -95,7 +95,9 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
   };
   const pools = new BackendPools();
   // One Lambda runner serves AWS_PROXY functions and Lambda authorizers alike.
-  const integrationFactory = new IntegrationFactory({ config, pools, api, env: deps.env });
+  // The admin listener as this host reaches it, once it listens: local functions' management calls go there.
+  let adminOrigin: string | undefined;
+  const integrationFactory = new IntegrationFactory({ config, pools, api, env: deps.env, managementOrigin: () => adminOrigin });
   const edge = createEdgeFeatures(config, api, logger, () => integrationFactory.runner);
   const registry = new ConnectionRegistry();
   const clusterTag = newNodeTag();
@@ -198,10 +200,10 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
     });
   }
   adminServer.on('listening', () => {
-    if (managementBase !== undefined) return;
     const address = adminServer.address() as AddressInfo;
     const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    managementBase = `${adminScheme}://${host}:${address.port}`;
+    adminOrigin = `${adminScheme}://${host}:${address.port}`;
+    managementBase ??= adminOrigin;
   });
 
   const sweep = new TimerSweep(registry, config.timeouts, (connection, reason) => {

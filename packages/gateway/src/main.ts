@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { buildGateway, type Gateway } from './app.js';
 import type { Config } from './config/schema.js';
 import { createClusterBus } from './cluster/create-bus.js';
+import { createConfiguredTables } from './dynamodb/create-tables.js';
 import { GatewayError } from './errors.js';
 
 export interface RunningGateway {
@@ -30,6 +31,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const gateway = buildGateway(config, { logger, env: process.env, clusterBus });
   try {
     await gateway.whenReady();
+    // The tables local functions use exist before the first client can connect.
+    await createConfiguredTables(config, process.env, logger);
     await listen(gateway.adminServer, config.admin.port, config.admin.host, 'admin');
     await listen(gateway.clientServer, config.listen.port, config.listen.host, 'client');
     if (config.scaler.enabled) await gateway.scaler.listen(config.scaler.port, config.scaler.host);

@@ -29,6 +29,9 @@ Options:
   --workers N         gateway processes sharing the ports (overrides cluster.workers)
   --set path=value    any setting, e.g. --set limits.binary=accept (repeatable)
   --param Key=Value   a template parameter (repeatable); others take their Default
+  --dynamodb-endpoint URL
+                      DynamoDB (e.g. DynamoDB Local) for local functions; a template's
+                      tables are created there (overrides dynamodb.endpoint)
   -h, --help          this help
 
 Settings are documented in docs/configuration.md.
@@ -37,6 +40,7 @@ Examples:
   switchboard gateway --config examples/sample-backend/switchboard.yml
   SWITCHBOARD_LISTEN_PORT=9000 switchboard gateway --config switchboard.yml
   switchboard gateway --config template.yml --param StageName=dev --set listen.port=8080
+  switchboard gateway --config template.yaml --dynamodb-endpoint http://127.0.0.1:8000
 `;
 
 export async function gateway(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
@@ -53,6 +57,7 @@ export async function gateway(argv: readonly string[], env: NodeJS.ProcessEnv): 
         workers: { type: 'string' },
         set: { type: 'string', multiple: true },
         param: { type: 'string', multiple: true },
+        'dynamodb-endpoint': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }),
@@ -66,6 +71,7 @@ export async function gateway(argv: readonly string[], env: NodeJS.ProcessEnv): 
     admin: { port: portFlag('admin-port', values['admin-port']) },
     api: values.stage === undefined ? {} : { stages: [values.stage], defaultStage: values.stage },
     cluster: { workers: workersFlag(values.workers) },
+    dynamodb: { endpoint: values['dynamodb-endpoint'] },
   };
   const templateMessages: { kind: 'warning' | 'note'; message: string }[] = [];
   const config = await loadConfig({

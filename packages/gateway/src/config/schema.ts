@@ -22,6 +22,7 @@ import { backpressureSchema } from './backpressure.js';
 import { dispatchSchema } from './dispatch.js';
 import { dashboardSchema } from './dashboard.js';
 import { checkIntegrationNames, unknownNameMessage } from './references.js';
+import { dynamoDbSchema } from './dynamodb.js';
 
 /** A refinement that reports what `compile` throws as a problem at this setting. */
 const compiles =
@@ -184,6 +185,7 @@ export const configSchema = z
     integrations: z.record(z.string().min(1), integrationSchema).default({}).describe('Integrations by name.'),
     authorizers: authorizersSchema,
     functions: functionsSchema,
+    dynamodb: dynamoDbSchema,
     models: modelsSchema,
     throttling: throttlingSchema,
     accessLog: accessLogSchema,

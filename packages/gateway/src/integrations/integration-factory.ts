@@ -7,6 +7,8 @@ import { upstreamOrigins } from './upstreams/upstream-origins.js';
 import type { Config, IntegrationConfig, RouteConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
 import { LambdaRunner } from '../lambda/lambda-runner.js';
+import { managementHosts } from '../lambda/management-redirect-source.js';
+import { functionBaseEnv } from './function-environment.js';
 import { AwsProxyIntegration } from './aws-proxy.js';
 import { HttpProxyIntegration } from './http-proxy.js';
 import { HttpTemplateIntegration } from './http-template.js';
@@ -16,15 +18,17 @@ import { MockIntegration } from './mock.js';
 import type { BackendPools } from './pools.js';
 import { ModelValidators, ValidatedIntegration } from './request-validation.js';
 
-/** Host variables handed to local functions: credentials, endpoints and the basics of a shell. */
-const INHERITED_ENV = /^(AWS_.*|PATH|HOME|TZ|LANG|LC_ALL|NODE_EXTRA_CA_CERTS)$/;
-
 export interface IntegrationFactoryOptions {
   readonly config: Config;
   readonly pools: BackendPools;
   readonly api: ApiIdentity;
   /** The host environment; `AWS_*` and a few basics are passed on to local Lambda functions. @default {} */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+  /**
+   * Origin of the management listener as this host reaches it (`http://127.0.0.1:8081`), once it
+   * listens: functions' calls to the API's management host names go there. @default no redirect
+   */
+  readonly managementOrigin?: (() => string | undefined) | undefined;
 }
 
 export class IntegrationFactory {
@@ -39,10 +43,16 @@ export class IntegrationFactory {
   /** The shared Lambda runner, made on first use. */
   get runner(): LambdaRunner {
     if (this.#runner === undefined) {
-      const baseEnv: Record<string, string> = {};
-      for (const [name, value] of Object.entries(this.#options.env ?? {}))
-        if (value !== undefined && INHERITED_ENV.test(name)) baseEnv[name] = value;
-      this.#runner = new LambdaRunner({ region: this.#options.config.api.region, baseEnv });
+      const { config, managementOrigin } = this.#options;
+      const hosts = managementHosts(config.api);
+      this.#runner = new LambdaRunner({
+        region: config.api.region,
+        baseEnv: functionBaseEnv(config, this.#options.env ?? {}),
+        managementRedirect: () => {
+          const target = managementOrigin?.();
+          return target === undefined ? undefined : { hosts, target };
+        },
+      });
     }
     return this.#runner;
   }

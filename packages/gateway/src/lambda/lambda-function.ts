@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { GatewayError } from '../errors.js';
+import { isEsModule } from './module-format.js';
 
 export interface LambdaFunctionSpec {
   /** FunctionName: reported in the context (`functionName`) and `AWS_LAMBDA_FUNCTION_NAME`. */
@@ -35,6 +36,8 @@ export interface ResolvedHandler {
   readonly exportName: string;
   /** Absolute code folder (`LAMBDA_TASK_ROOT`). */
   readonly taskRoot: string;
+  /** True for an ES module (`.mjs`, or `.js` under `"type": "module"`), false for CommonJS. */
+  readonly esModule: boolean;
 }
 
 /** The file extensions the Node.js runtime tries, in its order. */
@@ -59,7 +62,8 @@ export function resolveHandler(codeDir: string, handler: string): ResolvedHandle
   const file = resolve(base, handler.slice(0, dot));
   const exportName = handler.slice(dot + 1);
   for (const extension of EXTENSIONS) {
-    if (existsSync(file + extension)) return { modulePath: file + extension, exportName, taskRoot: base };
+    if (existsSync(file + extension))
+      return { modulePath: file + extension, exportName, taskRoot: base, esModule: isEsModule(file + extension) };
   }
   throw new GatewayError(
     'SWB_ERR_LAMBDA_HANDLER',

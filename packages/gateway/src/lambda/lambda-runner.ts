@@ -15,6 +15,10 @@ import {
   type ResolvedHandler,
 } from './lambda-function.js';
 import { LambdaWorker } from './lambda-worker.js';
+import type { ManagementRedirect } from './management-redirect-source.js';
+
+/** Where the provided AWS SDK resolves from: this package's own dependencies. */
+const PROVIDED_SDK_FROM = import.meta.url;
 
 export interface LambdaRunnerOptions {
   /** Region reported in `AWS_REGION` and the function ARN. @default "us-east-1" */
@@ -32,6 +36,16 @@ export interface LambdaRunnerOptions {
   readonly idleMs?: number | undefined;
   /** How long loading a handler module may take. @default 10000 */
   readonly initTimeoutMs?: number | undefined;
+  /**
+   * Provide the gateway's `@aws-sdk/*` and `@smithy/*` modules to handlers whose folder has none,
+   * as the Lambda Node.js runtime provides the SDK. @default true
+   */
+  readonly provideAwsSdk?: boolean | undefined;
+  /**
+   * The management API host names and listener that new environments redirect their `https://`
+   * calls to; read when an environment starts (after the gateway listens). @default no redirect
+   */
+  readonly managementRedirect?: (() => ManagementRedirect | undefined) | undefined;
 }
 
 export interface InvokeOptions {
@@ -55,6 +69,8 @@ export class LambdaRunner {
   readonly #maxConcurrency: number;
   readonly #idleMs: number;
   readonly #initTimeoutMs: number;
+  readonly #providedSdkFrom: string | undefined;
+  readonly #managementRedirect: (() => ManagementRedirect | undefined) | undefined;
   readonly #pools = new Map<string, FunctionPool>();
   readonly #running = new Set<LambdaWorker>();
   readonly #reaper: NodeJS.Timeout;
@@ -69,6 +85,8 @@ export class LambdaRunner {
     this.#maxConcurrency = options.maxConcurrency ?? 10;
     this.#idleMs = options.idleMs ?? 300_000;
     this.#initTimeoutMs = options.initTimeoutMs ?? 10_000;
+    this.#providedSdkFrom = options.provideAwsSdk === false ? undefined : PROVIDED_SDK_FROM;
+    this.#managementRedirect = options.managementRedirect;
     this.#reaper = setInterval(() => this.#reap(), Math.min(this.#idleMs, 60_000));
     this.#reaper.unref();
   }
@@ -148,6 +166,8 @@ export class LambdaRunner {
       memoryMb,
       env: this.#environment(spec, pool.handler, memoryMb),
       initTimeoutMs: this.#initTimeoutMs,
+      providedSdkFrom: this.#providedSdkFrom,
+      managementRedirect: this.#managementRedirect?.(),
     });
     this.#running.add(worker);
     try {

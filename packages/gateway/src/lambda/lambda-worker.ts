@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { GatewayError } from '../errors.js';
 import type { ResolvedHandler } from './lambda-function.js';
 import { LambdaInvocationError, type LambdaErrorPayload } from './lambda-invocation-error.js';
+import type { ManagementRedirect } from './management-redirect-source.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
 /** What a worker needs to start. */
@@ -22,7 +23,14 @@ export interface LambdaWorkerOptions {
   readonly env: Readonly<Record<string, string>>;
   /** How long loading the module may take (AWS: 10 s init phase). */
   readonly initTimeoutMs: number;
+  /** A file URL the provided `@aws-sdk/*` modules resolve from; none are provided when undefined. */
+  readonly providedSdkFrom?: string | undefined;
+  /** Management API host names to send to the gateway's listener; none when undefined. */
+  readonly managementRedirect?: ManagementRedirect | undefined;
 }
+
+/** Init errors that mean the code cannot be loaded (SWB_ERR_LAMBDA_HANDLER), not that it failed. */
+const LOAD_ERRORS = new Set(['Runtime.HandlerNotFound', 'Runtime.ImportModuleError']);
 
 type WorkerMessage =
   | { readonly type: 'ready' }
@@ -56,6 +64,9 @@ export class LambdaWorker {
         functionName: options.functionName,
         functionArn: options.functionArn,
         memoryMb: options.memoryMb,
+        providedSdkFrom: options.providedSdkFrom,
+        esModule: options.handler.esModule,
+        managementRedirect: options.managementRedirect,
         logStreamName: `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`,
       },
       resourceLimits: {
@@ -171,7 +182,7 @@ export class LambdaWorker {
       case 'init-error':
         this.#fail(
           new LambdaInvocationError(
-            message.error.errorType === 'Runtime.HandlerNotFound'
+            LOAD_ERRORS.has(message.error.errorType)
               ? 'SWB_ERR_LAMBDA_HANDLER'
               : 'SWB_ERR_LAMBDA_ERROR',
             message.error,

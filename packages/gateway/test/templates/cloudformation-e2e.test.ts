@@ -55,7 +55,7 @@ describe('a CloudFormation template, end to end', () => {
     expect(templateMessages).toEqual(
       expect.arrayContaining([
         'note: skipped AuthRole (AWS::IAM::Role): the gateway does not use this resource type',
-        'note: skipped ConnectionsTable (AWS::DynamoDB::Table): the gateway does not use this resource type',
+        'note: ConnectionsTable (AWS::DynamoDB::Table): table connections is created at dynamodb.endpoint when one is set',
         'note: skipped SendPermission (AWS::Lambda::Permission): the gateway does not use this resource type',
       ]),
     );

@@ -127,7 +127,7 @@ describe('the chat template (every resource type)', () => {
     const result = await loadTemplateFile({ file: chatTemplate, parameters: chatParams });
     const yaml = templateResultToYaml(result, 'chat-api.yml');
     expect(yaml).toContain(
-      '# note: skipped ConnectionsTable (AWS::DynamoDB::Table): the gateway does not use this resource type',
+      '# note: ConnectionsTable (AWS::DynamoDB::Table): table connections is created at dynamodb.endpoint when one is set',
     );
     expect(parseConfig(parse(yaml))).toEqual(parseConfig(result.config));
   });
@@ -303,9 +303,9 @@ describe('stages', () => {
 describe('notes, warnings and errors', () => {
   it('notes the resources it skips and warns about unsupported properties, naming resource and property', () => {
     const result = convert(
-      withApi(`  Table:
-    Type: AWS::DynamoDB::Table
-    Properties: { TableName: t }
+      withApi(`  Queue:
+    Type: AWS::SQS::Queue
+    Properties: { QueueName: q }
   Role:
     Type: AWS::IAM::Role
   Integ:
@@ -317,7 +317,7 @@ describe('notes, warnings and errors', () => {
     );
     expect(result.notes).toEqual(
       expect.arrayContaining([
-        'skipped Table (AWS::DynamoDB::Table): the gateway does not use this resource type',
+        'skipped Queue (AWS::SQS::Queue): the gateway does not use this resource type',
         'skipped Role (AWS::IAM::Role): the gateway does not use this resource type',
       ]),
     );

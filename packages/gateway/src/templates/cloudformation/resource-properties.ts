@@ -103,6 +103,32 @@ export const PROPERTIES: Readonly<
       'PackageType',
     ],
   },
+  'AWS::DynamoDB::Table': {
+    mapped: [
+      'TableName',
+      'KeySchema',
+      'AttributeDefinitions',
+      'BillingMode',
+      'ProvisionedThroughput',
+      'GlobalSecondaryIndexes',
+      'LocalSecondaryIndexes',
+    ],
+    known: [
+      'SSESpecification',
+      'PointInTimeRecoverySpecification',
+      'TimeToLiveSpecification',
+      'StreamSpecification',
+      'DeletionProtectionEnabled',
+      'TableClass',
+      'ContributorInsightsSpecification',
+      'KinesisStreamSpecification',
+      'Tags',
+    ],
+  },
+  'AWS::Serverless::SimpleTable': {
+    mapped: ['TableName', 'PrimaryKey', 'ProvisionedThroughput'],
+    known: ['SSESpecification', 'PointInTimeRecoverySpecification', 'Tags'],
+  },
   'AWS::Lambda::Function': {
     mapped: ['Code', 'Handler', 'Runtime', 'Environment', 'Timeout', 'MemorySize', 'FunctionName'],
     known: [

@@ -18,6 +18,7 @@ import {
   type Properties,
 } from './resource-mappers.js';
 import { API, FUNCTION_TYPES, PROPERTIES } from './resource-properties.js';
+import { mapTable, TABLE_TYPES } from './table-mapper.js';
 
 export interface TemplateOptions {
   /** `--param Key=Value` values. @default {} */
@@ -125,6 +126,8 @@ export function templateToConfig(template: unknown, options: TemplateOptions): T
   // Conditions, evaluated on demand (they may refer to each other).
   const conditionDefs = isObject(template['Conditions']) ? template['Conditions'] : {};
   const conditions = new Map<string, boolean>();
+  /** Resources whose name is being resolved, so that a name referring to itself ends. */
+  const naming = new Set<string>();
   const evaluating = new Set<string>();
   const ctx: ResolveContext = {
     parameters,
@@ -148,11 +151,19 @@ export function templateToConfig(template: unknown, options: TemplateOptions): T
         if (resource === undefined) return undefined;
         if (FUNCTION_TYPES.has(resource.type)) return functionName(resource);
         // Named resources (AWS::DynamoDB::Table TableName, AWS::SQS::Queue QueueName, …) return their name.
-        const kind = resource.type.split('::')[2] ?? '';
+        const kind = TABLE_TYPES.has(resource.type) ? 'Table' : (resource.type.split('::')[2] ?? '');
         const named = isObject(resource.raw['Properties'])
           ? resource.raw['Properties'][`${kind}Name`]
           : undefined;
-        return typeof named === 'string' ? named : id;
+        if (named === undefined || naming.has(id)) return typeof named === 'string' ? named : id;
+        // A name given by a parameter or !Sub (TableName: !Ref TableName) is resolved.
+        naming.add(id);
+        try {
+          const resolved = resolveValue(named, ctx, `${id}.Properties.${kind}Name`);
+          return typeof resolved === 'string' ? resolved : id;
+        } finally {
+          naming.delete(id);
+        }
       },
       getAtt(id, attribute) {
         const resource = byId.get(id);
@@ -414,11 +425,21 @@ export function templateToConfig(template: unknown, options: TemplateOptions): T
     notes.push('the template has no AWS::ApiGatewayV2::Stage: the gateway serves the default stage "dev"');
   }
 
+  // DynamoDB tables, created at dynamodb.endpoint when one is set.
+  const tables: Record<string, unknown> = {};
+  for (const table of active.filter((resource) => TABLE_TYPES.has(resource.type))) {
+    const mapped = mapTable(table, warnings);
+    if (mapped === undefined) continue;
+    tables[mapped[0]] = mapped[1];
+    notes.push(`${table.id} (${table.type}): table ${mapped[0]} is created at dynamodb.endpoint when one is set`);
+  }
+
   config['api'] = apiSection;
   config['routes'] = routes;
   config['integrations'] = integrations;
   if (Object.keys(functions).length > 0) config['functions'] = functions;
   if (Object.keys(models).length > 0) config['models'] = models;
   if (Object.keys(authorizers).length > 0) config['authorizers'] = authorizers;
+  if (Object.keys(tables).length > 0) config['dynamodb'] = { tables };
   return { config, warnings, notes };
 }
