@@ -58,7 +58,11 @@ export const errorCodes = {
   SWB_ERR_SESSION_STORE_INVALID: { status: 400, summary: 'A session store call had a bad argument (empty id, TTL not above 0, data not a JSON object); nothing was written.' },
   SWB_ERR_ADMIN_EXPOSED: { status: 500, summary: 'The admin listener would bind a non-loopback address with admin.auth.mode "off": the gateway refuses to start.' },
   SWB_ERR_ORIGIN_NOT_ALLOWED: { status: 403, summary: 'A browser upgrade came from an Origin that security.allowedOrigins does not list.' },
-  SWB_ERR_TOO_MANY_CONNECTIONS: { status: 429, summary: 'One client IP address already holds security.maxConnectionsPerIp connections.' },
+  SWB_ERR_TOO_MANY_CONNECTIONS: { status: 429, summary: 'One client IP address already holds security.maxConnectionsPerIp TCP connections on the client port.' },
+  SWB_ERR_BAD_HANDSHAKE: { status: 400, summary: 'An upgrade request is not a valid WebSocket handshake (method, Upgrade, Sec-WebSocket-Key, -Version or -Protocol).' },
+  SWB_ERR_HANDSHAKE_TIMEOUT: { status: 408, summary: 'A TCP connection on the client port did not send its upgrade request within timeouts.handshakeMs.' },
+  SWB_ERR_ADMIN_HOST_NOT_ALLOWED: { status: 403, summary: 'A request to the unauthenticated admin listener named a Host that is not loopback, an IP address or an allowed name (DNS rebinding).' },
+  SWB_ERR_ADMIN_CROSS_ORIGIN: { status: 403, summary: 'A browser request to the unauthenticated admin listener came from another origin (CSRF).' },
   SWB_ERR_SEND_BUFFER_FULL: { status: 429, summary: "A push found the client's send buffer above backpressure.highWaterBytes (LimitExceededException); nothing was sent." },
   SWB_ERR_SLOW_CONSUMER: { status: 429, closeCode: 1013, summary: "A client's send buffer grew above backpressure.maxBufferedBytes: the connection is closed with 1013." },
 } as const satisfies Record<string, ErrorCodeSpec>;
