@@ -2,14 +2,14 @@
  * The new-connection throttle: one global token bucket (`throttling.connectionsPerSecond`,
  * `connectionBurst`) with a per-IP share (`connectionsPerSecondPerIp`, `connectionBurstPerIp`), so
  * that one address opening connections fast cannot take the whole budget and lock the others out.
- * - While the global bucket holds more than `reserve` (= the per-IP burst) tokens, any upgrade may
- *   take one: a lone client, or a load balancer whose connections all come from one address, gets
- *   the whole rate and nearly the whole burst.
- * - The last `reserve` tokens go only to addresses within their share (their own bucket has a
- *   token). An address flooding the gateway empties its share first and is then held to the refill
- *   above the reserve, while the others keep getting in.
- * Each admitted upgrade also takes a token from its address's bucket when it has one. Buckets are
- * made on first use and dropped once full again (a full bucket is the same as none).
+ * - An upgrade whose address is within its share (its own bucket has a token) takes one token of
+ *   each bucket.
+ * - An upgrade over its share may take a global token only while more than the per-IP burst (the
+ *   reserve) are left: the last ones are kept for addresses within their share.
+ * So a flooding address empties its share, then gets only the refill above the reserve, while other
+ * addresses keep getting in; a lone client (or a load balancer, all connections from one address)
+ * still gets the whole rate and all of the burst but the reserve. Per-IP buckets are made on first
+ * use and dropped once full again (a full bucket is the same as none).
  * @see docs/security.md "New-connection throttle"
  */
 import type { ThrottlingConfig } from '../config/throttling.js';
