@@ -206,7 +206,7 @@ export const configSchema = z
       .strictObject({
         idleMs: durationMs.default(600_000).describe('A connection with no data message in either direction for this long closes with 1001.'),
         maxConnectionMs: durationMs.default(7_200_000).describe('A connection older than this closes with 1001.'),
-        handshakeMs: durationMs.default(10_000).describe('An upgrade request whose headers do not complete within this time is dropped.'),
+        handshakeMs: durationMs.default(10_000).describe('Time a TCP connection on the client port has, from the moment it is accepted, to send its complete upgrade request (TLS handshake included). Then a silent or slow one gets 408 (SWB_ERR_HANDSHAKE_TIMEOUT) and is closed; a TLS one still in its TLS handshake, or a plain-HTTP keep-alive one, is closed. `$connect` has its own timeout.'),
       })
       .prefault({})
       .describe('Connection timers.'),
