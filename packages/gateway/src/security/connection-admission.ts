@@ -33,7 +33,8 @@ function releaseSlot(this: AdmittedSocket): void {
   held.limiter.release(held.ip);
 }
 
-export type Admission = 'admitted' | 'over-cap' | 'closed';
+/** `over-cap`: kept only to be answered 429. `refused`: closed at once, the refusal backlog being full. `gone`: reset before it could be counted. */
+export type Admission = 'admitted' | 'over-cap' | 'refused' | 'gone';
 
 export class ConnectionAdmission {
   /** Slots held per address by admitted connections (0 addresses once every connection closed). */
@@ -48,25 +49,23 @@ export class ConnectionAdmission {
     this.#capped = maxPerIp > 0;
   }
 
-  /**
-   * Takes a slot for a socket just accepted. `over-cap`: it may stay only to be answered 429.
-   * `closed`: it was destroyed (over the cap with the refusal backlog full, or already gone).
-   */
+  /** Takes a slot for a socket just accepted; a socket `refused` or `gone` has been destroyed. */
   admit(socket: Socket): Admission {
     const ip = socket.remoteAddress;
     if (ip === undefined || socket.destroyed) {
       socket.destroy();
-      return 'closed';
+      return 'gone';
     }
     let held: HeldSlot;
     if (this.slots.tryAcquire(ip)) held = { limiter: this.slots, ip, overCap: false };
     else if (this.#capped && this.refusals.tryAcquire(ip)) held = { limiter: this.refusals, ip, overCap: true };
     else {
       socket.destroy();
-      return 'closed';
+      return 'refused';
     }
     (socket as AdmittedSocket)[HELD] = held;
-    socket.once('close', releaseSlot);
+    // `on`, not `once`: no wrapper per socket; releaseSlot clears the slot, so it acts once.
+    socket.on('close', releaseSlot);
     return held.overCap ? 'over-cap' : 'admitted';
   }
 

@@ -45,10 +45,11 @@ export class HandshakeDeadline {
   constructor(server: Server, handshakeMs: number, link: TlsSocketLink) {
     this.#handshakeMs = handshakeMs;
     this.#link = link;
-    server.on('upgrade', (request: IncomingMessage) => {
+    // First in line, so that a response is tracked before any handler can end it.
+    server.prependListener('upgrade', (request: IncomingMessage) => {
       forget.call(link.tcpSocketOf(request.socket));
     });
-    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
       this.#onRequest(request, response);
     });
   }
@@ -57,7 +58,7 @@ export class HandshakeDeadline {
   start(tcp: Socket): void {
     const state: DeadlineState = { timer: setTimeout(this.#expire, this.#handshakeMs, tcp), requests: 0, inFlight: 0, latest: undefined, expired: false };
     (tcp as TimedSocket)[STATE] = state;
-    tcp.once('close', forget);
+    tcp.on('close', forget);
   }
 
   /** True while `tcp` is waiting for its upgrade request (for tests and diagnostics). */

@@ -36,7 +36,7 @@ export class TlsSocketLink {
       const key = peerKey(socket);
       socket[PEER_KEY] = key;
       handshaking.set(key, socket);
-      socket.once('close', forget);
+      socket.on('close', forget);
     });
     // Before Node's own listener, which starts reading HTTP from the TLSSocket.
     server.prependListener('secureConnection', (secure: LinkedSocket) => {

@@ -165,7 +165,8 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
   // moment it is accepted, whatever it sends (or does not send) afterwards.
   server.on('connection', (socket: Socket) => {
     const admitted = admission.admit(socket);
-    if (admitted === 'closed') {
+    if (admitted === 'gone') return;
+    if (admitted === 'refused') {
       logger.debug({ code: 'SWB_ERR_TOO_MANY_CONNECTIONS', sourceIp: peerIp(socket.remoteAddress) }, 'TCP connection closed at once: its address is over the per-IP cap');
       if (channels.clientError.hasSubscribers) channels.clientError.publish({ stage: '', code: 'SWB_ERR_TOO_MANY_CONNECTIONS' });
       return;
