@@ -168,6 +168,27 @@ describe('hardening: plain-HTTP keep-alive sockets on the client port', () => {
     await echoes(gateway.url(), '127.0.0.1');
   });
 
+  it('lets a response in flight at the deadline finish, with Connection: close, then closes', async () => {
+    const token = 'silent-sockets-token-0123456789';
+    await using backend = await startTestBackend();
+    await using gateway = await startTestGateway({ ...routesTo(backend.url), admin: { onClientListener: true, auth: { mode: 'bearer', bearerTokens: [token] } }, timeouts: { handshakeMs: 1500 } });
+    await using client = await connectClient(gateway.url(), undefined, { localAddress: '127.0.0.2' });
+    const id = String((await backend.next('/connect')).headers['x-switchboard-connection-id']);
+    const push = await silentTcp(gateway.clientPort);
+    const started = Date.now();
+    push.socket.write(`POST /dev/@connections/${encodeURIComponent(id)} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Length: 5\r\n\r\nhe`);
+    // The request is in flight (its body incomplete) when the deadline passes: nothing observable happens then.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(push.isClosed()).toBe(false);
+    push.socket.write('llo');
+    expect(await client.next()).toBe('hello');
+    await push.closed;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+    expect(push.received()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(push.received()).toMatch(/\r\nConnection: close\r\n/i);
+    await waitFor(() => slots(gateway) === 0, 'the slot to be given back');
+  });
+
   it('an over-cap plain request is answered 429 with the reason', async () => {
     await using gateway = await startTestGateway({ security: { maxConnectionsPerIp: 1 }, timeouts: { handshakeMs: HANDSHAKE_MS } });
     const holder = await silentTcp(gateway.clientPort);
