@@ -2,7 +2,9 @@
  * The client listener: an HTTP server whose upgrades become WebSocket connections. The upgrade is
  * held while `$connect` runs; only an accepted handshake is handed to `ws` (noServer mode). The raw
  * socket is read by a ClientFrameReader: it watches the frame and binary limits, delivers whole data
- * frames itself and hands every other byte to `ws`, which enforces the message limit.
+ * frames itself and hands every other byte to `ws`, which enforces the message limit. Every TCP
+ * connection, from accept, holds a per-IP slot and runs the handshake deadline (security/), and
+ * every refused upgrade is answered through handshake-refusals.ts.
  * @see docs/protocol.md "Connecting"
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
