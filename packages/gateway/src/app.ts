@@ -39,6 +39,8 @@ import { ManagementApi } from './management/management-api.js';
 import { Router } from './routing/router.js';
 import { createClientServer } from './transport/client-server.js';
 import { assertAdminNotExposed } from './security/admin-exposure.js';
+import { withBrowserDefence } from './security/admin-browser-guard.js';
+import type { IpConnectionLimiter } from './security/ip-connection-limiter.js';
 
 export interface GatewayDeps {
   readonly logger: Logger;
@@ -54,6 +56,8 @@ export interface GatewayDeps {
 export interface Gateway {
   /** The client WebSocket listener, not yet listening. */
   readonly clientServer: Server;
+  /** Slots held per client IP address by the client listener's TCP connections (`security.maxConnectionsPerIp`). */
+  readonly connectionsPerIp: IpConnectionLimiter;
   /** The admin listener (management API, health), not yet listening. */
   readonly adminServer: Server;
   readonly registry: ConnectionRegistry;
@@ -186,7 +190,7 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
   const dashboard = createDashboard({ config, registry, figures, cluster: clusterNode, clientPort: () => clientPort, groupsOf: (id) => { const connection = registry.get(id); return connection === undefined ? [] : groups.groupsOf(connection); } });
   const adminServer = createAdminServer(
     [healthRoute(state), ...signals.adminRoutes, managementRoute(managementApi), groupsRoute({ stages: config.api.stages, local, cluster: clusterNode }), ...dashboard.routes],
-    dashboard.guard(edge.managementGuard),
+    withBrowserDefence(config, adminScheme, logger, dashboard.guard(edge.managementGuard)),
     listenerFactory(listenerTls.admin),
   );
   // AWS serves @connections on the client host; the schema allows this only with authentication on.
@@ -255,6 +259,7 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
 
   return {
     clientServer: client.server,
+    connectionsPerIp: client.admission.slots,
     adminServer,
     registry,
     figures,

@@ -43,5 +43,5 @@ export type ManagementErrorType =
 /** Largest body `POST @connections/{id}` accepts, as on AWS (131072 bytes). */
 export const MAX_POST_BYTES = 131_072;
 
-/** Header carrying the Switchboard error code on every management API error. */
+/** Header carrying the Switchboard error code on every management API error and every refused WebSocket handshake. */
 export const ERROR_CODE_HEADER = 'x-switchboard-error-code';

@@ -41,14 +41,22 @@ export async function runAuthorizer(
     if (outcome.authorizer !== undefined) pending.authorizer = outcome.authorizer;
     return { accepted: true, protocol: outcome.protocol };
   }
-  const level = outcome.status === 500 ? 'warn' : 'info';
-  ctx.logger[level](
-    { connectionId: pending.id, status: outcome.status, code: outcome.code, reason: outcome.reason },
-    '$connect refused by the authorizer',
-  );
+  // A refusal is the client's business (logged at debug with the handshake's refusal); a failing
+  // authorizer is the operator's.
+  if (outcome.status === 500)
+    ctx.logger.warn(
+      { connectionId: pending.id, status: outcome.status, code: outcome.code, reason: outcome.reason },
+      '$connect authorizer failed',
+    );
+  else
+    ctx.logger.debug(
+      { connectionId: pending.id, status: outcome.status, code: outcome.code, reason: outcome.reason },
+      '$connect refused by the authorizer',
+    );
   return {
     accepted: false,
     status: outcome.status,
+    code: outcome.code,
     body: BODIES[outcome.status],
     contentType: 'application/json',
   };

@@ -146,7 +146,13 @@ export const configSchema = z
           .optional()
           .describe('Base URL backends use to reach the management API; default `http://HOST:PORT` of the admin listener.'),
         auth: managementAuthSchema,
-        onClientListener: z.boolean().default(false).describe('Also serve the management API on the client listener, as AWS does (`https://{domainName}/{stage}/@connections`). Requires `admin.auth.mode` other than `off`.'),
+        onClientListener: z.boolean().default(false).describe('Also serve the management API on the client listener, as AWS does (`https://{domainName}/{stage}/@connections`). Requires `admin.auth.mode` `verify` or `bearer`: the client listener faces the internet, and `off` and `any-signature` check no secret.'),
+        allowedHosts: z
+          .array(z.string().regex(/^(\*|\.?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*)$/, 'must be *, a host name such as gateway.internal, or .example.com for its subdomains'))
+          .default([])
+          .describe(
+            'With `admin.auth.mode` `off` or `any-signature` (no secret checked), the host names the management API, groups and dashboard answer to, besides `localhost`, IP addresses, `admin.host` and the host of `admin.publicUrl`: a request naming another `Host` is refused with 403 (SWB_ERR_ADMIN_HOST_NOT_ALLOWED), which stops DNS rebinding from a web page. `.example.com` allows its subdomains; `*` turns the check off.',
+          ),
       })
       .prefault({})
       .describe('Admin listener: management API, /healthz and /readyz.'),
@@ -204,7 +210,7 @@ export const configSchema = z
       .strictObject({
         idleMs: durationMs.default(600_000).describe('A connection with no data message in either direction for this long closes with 1001.'),
         maxConnectionMs: durationMs.default(7_200_000).describe('A connection older than this closes with 1001.'),
-        handshakeMs: durationMs.default(10_000).describe('An upgrade request whose headers do not complete within this time is dropped.'),
+        handshakeMs: durationMs.default(10_000).describe('Time a TCP connection on the client port has, from the moment it is accepted, to send its complete upgrade request (TLS handshake included). Then a silent or slow one gets 408 (SWB_ERR_HANDSHAKE_TIMEOUT) and is closed; a TLS one still in its TLS handshake, or a plain-HTTP keep-alive one, is closed. `$connect` has its own timeout.'),
       })
       .prefault({})
       .describe('Connection timers.'),
@@ -260,8 +266,13 @@ export const configSchema = z
   )
   .superRefine(
     (config, ctx) => {
-      if (config.admin.onClientListener && config.admin.auth.mode === 'off') {
-        ctx.addIssue({ code: 'custom', path: ['admin', 'onClientListener'], message: 'serving the management API on the client listener requires admin.auth.mode other than "off"' });
+      const mode = config.admin.auth.mode;
+      if (config.admin.onClientListener && (mode === 'off' || mode === 'any-signature')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['admin', 'onClientListener'],
+          message: `serving the management API on the client listener requires admin.auth.mode "verify" or "bearer": it is "${mode}", which checks no secret, and the client listener faces the internet`,
+        });
       }
     },
     { when: readsCleanly(['admin']) },

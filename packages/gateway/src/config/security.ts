@@ -17,7 +17,7 @@ export const securitySchema = z
       .min(0)
       .default(1_000)
       .describe(
-        'Open connections (and upgrades in progress) one client IP address may hold; one more is refused with 429 (SWB_ERR_TOO_MANY_CONNECTIONS). The address is the TCP peer, not X-Forwarded-For: behind a load balancer that hides client addresses, raise this or set 0 (off).',
+        'TCP connections one client IP address may hold on the client port, counted from the moment each is accepted: WebSockets, upgrades in progress, plain-HTTP keep-alive connections and TLS handshakes alike. One more is answered 429 (SWB_ERR_TOO_MANY_CONNECTIONS) once its request arrives, or closed at once when the address already has 8 such refusals pending. The address is the TCP peer, not X-Forwarded-For: behind a load balancer that hides client addresses, raise this or set 0 (off).',
       ),
     allowUnauthenticatedAdmin: z
       .boolean()

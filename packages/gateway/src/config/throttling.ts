@@ -1,7 +1,7 @@
 /**
- * The `throttling` section: token buckets for new connections and for client messages (the stage
- * default and per route, as AWS's DefaultRouteSettings/RouteSettings ThrottlingRateLimit and
- * ThrottlingBurstLimit). 0 turns a bucket off.
+ * The `throttling` section: token buckets for new connections (with a per-IP share) and for client
+ * messages (the stage default and per route, as AWS's DefaultRouteSettings/RouteSettings
+ * ThrottlingRateLimit and ThrottlingBurstLimit). 0 turns a bucket off.
  */
 import { z } from 'zod';
 
@@ -32,6 +32,20 @@ export const throttlingSchema = z
       .min(0)
       .default(500)
       .describe('New connections that may arrive at once before `connectionsPerSecond` applies.'),
+    connectionsPerSecondPerIp: z
+      .number()
+      .min(0)
+      .optional()
+      .describe(
+        "Each client IP address's share of the new-connection rate. Within its share an address may use the whole bucket; over it, only the part of the bucket above `connectionBurstPerIp` tokens, which is kept for addresses within their share. So one address opening connections fast cannot lock the others out, and a lone address (or a load balancer) still gets the whole rate. Default: a tenth of `connectionsPerSecond`. 0 turns the share off (one bucket for all).",
+      ),
+    connectionBurstPerIp: z
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        "Each client IP address's share of `connectionBurst`, and the tokens of the global bucket kept for addresses within their share. Default: a tenth of `connectionBurst`, rounded down. 0 turns the share off.",
+      ),
     messages: bucketSchema
       .prefault({})
       .describe(

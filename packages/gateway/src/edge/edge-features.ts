@@ -12,13 +12,13 @@ import type { ApiIdentity } from '../integrations/integration-event.js';
 import type { AdminGuard } from '../management/admin-server.js';
 import { createManagementGuard } from '../management-auth/management-guard.js';
 import { MessageThrottle } from '../throttling/message-throttle.js';
-import { TokenBucket } from '../throttling/token-bucket.js';
+import { ConnectThrottle, connectThrottleSettings } from '../throttling/connect-throttle.js';
 
 export interface EdgeFeatures {
   /** The GatewayContext fields these features fill; undefined ones are off. */
   readonly context: {
     readonly connectAuthorizer?: ConnectAuthorizer;
-    readonly connectionThrottle?: TokenBucket;
+    readonly connectionThrottle?: ConnectThrottle;
     readonly messageThrottle?: MessageThrottle;
     readonly accessLog?: AccessLogSink;
   };
@@ -31,10 +31,8 @@ export interface EdgeFeatures {
 export function createEdgeFeatures(config: Config, api: ApiIdentity, logger: Logger, lambdaRunner: () => LambdaRunner): EdgeFeatures {
   const connectAuthorizer = connectAuthorizerFor(config, { api, stageVariables: config.api.stageVariables, lambdaRunner });
   const { throttling } = config;
-  const connectionThrottle =
-    throttling.connectionsPerSecond > 0
-      ? new TokenBucket(throttling.connectionsPerSecond, throttling.connectionBurst)
-      : undefined;
+  const connectSettings = connectThrottleSettings(throttling);
+  const connectionThrottle = connectSettings === undefined ? undefined : new ConnectThrottle(connectSettings);
   const messageThrottle = MessageThrottle.enabled(throttling) ? new MessageThrottle(throttling) : undefined;
   const accessLog = createAccessLog(config.accessLog, api);
   return {

@@ -6,7 +6,7 @@
  */
 import type { AuthorizerContext } from '../auth/authorizer-context.js';
 import { runAuthorizer } from '../auth/run-authorizer.js';
-import { groupHeaders } from '@switchboard/protocol';
+import { groupHeaders, type ErrorCode } from '@switchboard/protocol';
 import { parseGroupHeader } from '../cluster/group-index.js';
 import type { HandshakeInfo } from '../connections/connection.js';
 import { GatewayError } from '../errors.js';
@@ -30,7 +30,14 @@ export interface PendingConnection {
 
 export type ConnectOutcome =
   | { readonly accepted: true; readonly protocol: string | undefined; readonly calledBackend: boolean }
-  | { readonly accepted: false; readonly status: number; readonly body: Buffer; readonly contentType: string | undefined };
+  | {
+      readonly accepted: false;
+      readonly status: number;
+      /** Why, for the `x-switchboard-error-code` header of the refusal and the log. */
+      readonly code: ErrorCode;
+      readonly body: Buffer;
+      readonly contentType: string | undefined;
+    };
 
 const BAD_GATEWAY = Buffer.from('{"message": "Internal server error"}');
 
@@ -55,12 +62,12 @@ export async function runConnect(ctx: GatewayContext, pending: PendingConnection
       const protocol = response.headers['sec-websocket-protocol'];
       return { accepted: true, protocol: (Array.isArray(protocol) ? protocol[0] : protocol) ?? authorizerProtocol, calledBackend: true };
     }
-    ctx.logger.info({ connectionId: pending.id, status: response.status, code: 'SWB_ERR_CONNECT_REJECTED' }, '$connect rejected by the backend');
     const contentType = response.headers['content-type'];
     const limit = ctx.config.limits.maxConnectResponseBytes;
     return {
       accepted: false,
       status: response.status,
+      code: 'SWB_ERR_CONNECT_REJECTED',
       body: response.body.length > limit ? response.body.subarray(0, limit) : response.body,
       contentType: Array.isArray(contentType) ? contentType[0] : contentType,
     };
@@ -70,6 +77,6 @@ export async function runConnect(ctx: GatewayContext, pending: PendingConnection
       channels.integrationError.publish({ routeKey: CONNECT, stage: pending.stage, code: failure.code, latencyMs: performance.now() - started });
     }
     ctx.logger.warn({ connectionId: pending.id, code: failure.code, err: failure }, '$connect failed: answering 502');
-    return { accepted: false, status: 502, body: BAD_GATEWAY, contentType: 'application/json' };
+    return { accepted: false, status: 502, code: failure.code, body: BAD_GATEWAY, contentType: 'application/json' };
   }
 }

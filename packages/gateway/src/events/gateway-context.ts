@@ -12,7 +12,7 @@ import type { ConnectionRegistry } from '../connections/registry.js';
 import type { ApiIdentity, Integration } from '../integrations/integration-event.js';
 import type { Router } from '../routing/router.js';
 import type { MessageThrottle } from '../throttling/message-throttle.js';
-import type { TokenBucket } from '../throttling/token-bucket.js';
+import type { ConnectThrottle } from '../throttling/connect-throttle.js';
 
 /** A configured route with its integration resolved. */
 export interface RouteTarget {
@@ -29,8 +29,8 @@ export interface GatewayContext {
   readonly api: ApiIdentity;
   /** The `$connect` route's authorizer, run before its integration; undefined when there is none. */
   readonly connectAuthorizer?: ConnectAuthorizer;
-  /** New connections per second (`throttling.connectionsPerSecond`); undefined when off. */
-  readonly connectionThrottle?: TokenBucket;
+  /** New connections per second, with a per-IP share (`throttling.connectionsPerSecond…`); undefined when off. */
+  readonly connectionThrottle?: ConnectThrottle;
   /** Client messages per stage and route (`throttling.messages`, `throttling.routes`); undefined when off. */
   readonly messageThrottle?: MessageThrottle;
   /** The access log (`accessLog.format`); undefined when off. */

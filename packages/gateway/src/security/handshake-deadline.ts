@@ -1,44 +1,125 @@
 /**
- * Slowloris defence for the client listener: a TCP connection whose request headers (the upgrade)
- * are not complete within `timeouts.handshakeMs` gets `408 Request Timeout` and is closed. Node's own
- * `headersTimeout` is checked only every `connectionsCheckingInterval` (30 s), far too coarse for
- * this; here each connection has its own timer, cleared as soon as its request or upgrade arrives.
- * With TLS the timer starts once the TLS handshake completed (Node bounds that one by its own
- * `handshakeTimeout`, 120 s).
+ * The handshake deadline of the client listener: every TCP connection has `timeouts.handshakeMs`
+ * from the moment it is accepted to send its WebSocket upgrade request, or it is closed. That bounds
+ * slowloris upgrades (a silent socket, or headers dripped a byte at a time: `408 Request Timeout`,
+ * SWB_ERR_HANDSHAKE_TIMEOUT), TLS connections that never finish their TLS handshake or never send a
+ * request (closed), and plain-HTTP keep-alive connections that never upgrade (closed once the
+ * response in flight, if any, is written). Node's own `headersTimeout` is checked only every
+ * `connectionsCheckingInterval` (30 s) and stops at the first request; here each connection has its
+ * own timer, cleared as soon as its upgrade request arrives. From then on `$connect` is bounded by
+ * its integration's timeout.
+ * @see docs/security.md
  */
-import type { IncomingMessage, Server } from 'node:http';
-import { Server as TlsServer } from 'node:tls';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { ERROR_CODE_HEADER } from '@switchboard/protocol';
+import type { TlsSocketLink } from './tls-socket-link.js';
 
-const TIMEOUT_ANSWER = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 29\r\n\r\n{"message":"Request Timeout"}';
+const TIMEOUT_BODY = '{"message":"Request Timeout"}';
+const TIMEOUT_ANSWER = `HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${TIMEOUT_BODY.length}\r\n${ERROR_CODE_HEADER}: SWB_ERR_HANDSHAKE_TIMEOUT\r\n\r\n${TIMEOUT_BODY}`;
 
-export function enforceHandshakeDeadline(server: Server, handshakeMs: number): void {
-  // Only sockets still waiting for their request are in the map; each leaves it as soon as it
-  // settles, so an open connection keeps no timer, closure or listener from its handshake.
-  const deadlines = new WeakMap<Socket, NodeJS.Timeout>();
-  function forget(this: Socket): void {
-    const timer = deadlines.get(this);
-    if (timer === undefined) return;
-    clearTimeout(timer);
-    deadlines.delete(this);
-    this.off('close', forget);
+/** A peer that never reads would hold a socket being closed: it is destroyed this long after. */
+const CLOSE_GRACE_MS = 1000;
+
+const STATE = Symbol('switchboard.handshakeDeadline');
+
+/** Kept on a TCP socket from accept until its upgrade request arrives or it closes. */
+interface DeadlineState {
+  readonly timer: NodeJS.Timeout;
+  /** Plain HTTP requests received on this connection (keep-alive). */
+  requests: number;
+  /** Responses not yet finished. */
+  inFlight: number;
+  /** The latest response, to ask for `Connection: close` when the deadline passes during it. */
+  latest: ServerResponse | undefined;
+  /** The deadline has passed: close once no response is in flight. */
+  expired: boolean;
+}
+
+type TimedSocket = Socket & { [STATE]?: DeadlineState | undefined };
+
+export class HandshakeDeadline {
+  readonly #handshakeMs: number;
+  readonly #link: TlsSocketLink;
+
+  constructor(server: Server, handshakeMs: number, link: TlsSocketLink) {
+    this.#handshakeMs = handshakeMs;
+    this.#link = link;
+    // First in line, so that a response is tracked before any handler can end it.
+    server.prependListener('upgrade', (request: IncomingMessage) => {
+      forget.call(link.tcpSocketOf(request.socket));
+    });
+    server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
+      this.#onRequest(request, response);
+    });
   }
-  const event = server instanceof TlsServer ? 'secureConnection' : 'connection';
-  server.on(event, (socket: Socket) => {
-    deadlines.set(socket, setTimeout(answerTooLate, handshakeMs, socket));
-    socket.on('close', forget);
-  });
-  const settle = (request: IncomingMessage) => {
-    forget.call(request.socket);
+
+  /** Starts the deadline of a socket just accepted. */
+  start(tcp: Socket): void {
+    const state: DeadlineState = { timer: setTimeout(this.#expire, this.#handshakeMs, tcp), requests: 0, inFlight: 0, latest: undefined, expired: false };
+    (tcp as TimedSocket)[STATE] = state;
+    tcp.on('close', forget);
+  }
+
+  /** True while `tcp` is waiting for its upgrade request (for tests and diagnostics). */
+  static pending(tcp: Socket): boolean {
+    return (tcp as TimedSocket)[STATE] !== undefined;
+  }
+
+  #onRequest(request: IncomingMessage, response: ServerResponse): void {
+    const tcp: TimedSocket = this.#link.tcpSocketOf(request.socket);
+    const state = tcp[STATE];
+    if (state === undefined) return;
+    state.requests++;
+    state.inFlight++;
+    state.latest = response;
+    if (state.expired) response.setHeader('connection', 'close');
+    response.once('close', () => {
+      state.inFlight--;
+      if (state.latest === response) state.latest = undefined;
+      if (state.expired && state.inFlight === 0) closeQuietly(request.socket);
+    });
+  }
+
+  readonly #expire = (tcp: TimedSocket): void => {
+    const state = tcp[STATE];
+    if (state === undefined || tcp.destroyed) return;
+    const socket = this.#link.httpSocketOf(tcp);
+    // A TLS handshake not completed: nothing can be answered in plain text.
+    if (socket === undefined) {
+      tcp.destroy();
+      return;
+    }
+    if (state.inFlight > 0) {
+      // Plain HTTP with a response being written: close after it.
+      state.expired = true;
+      if (state.latest !== undefined && !state.latest.headersSent) state.latest.setHeader('connection', 'close');
+      return;
+    }
+    // An idle keep-alive connection is closed as a keep-alive timeout closes it; a connection that
+    // never completed a request hears why.
+    if (state.requests > 0) closeQuietly(socket);
+    else answerTooLate(socket);
   };
-  server.on('request', settle);
-  server.on('upgrade', settle);
+}
+
+/** Stops the deadline of a TCP socket: its upgrade request arrived, or it closed. */
+function forget(this: TimedSocket): void {
+  const state = this[STATE];
+  if (state === undefined) return;
+  clearTimeout(state.timer);
+  this[STATE] = undefined;
+  this.off('close', forget);
+}
+
+function closeQuietly(socket: Socket): void {
+  if (socket.destroyed) return;
+  socket.end();
+  setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
 }
 
 function answerTooLate(socket: Socket): void {
-  if (socket.destroyed) return;
   if (socket.writable) socket.end(TIMEOUT_ANSWER, () => socket.destroy());
   else socket.destroy();
-  // A peer that never reads would hold the socket: destroy it in any case shortly after.
-  setTimeout(() => socket.destroy(), 1000).unref();
+  setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
 }

@@ -1,8 +1,9 @@
 // Unit tests of the hardening pieces: loopback detection and the admin exposure check, the Origin
-// allow-list, and the per-IP connection counter.
+// allow-list, the per-IP connection counter, and the admin listener's Host and Origin checks.
 import { describe, expect, it } from 'vitest';
 import { configSchema, type ConfigInput } from '../config/schema.js';
 import { hasCode } from '../errors.js';
+import { AdminHostPolicy, hostNameOf, sameOrigin } from './admin-browser-guard.js';
 import { assertAdminNotExposed, isLoopbackHost } from './admin-exposure.js';
 import { IpConnectionLimiter } from './ip-connection-limiter.js';
 import { OriginPolicy } from './origin-policy.js';
@@ -104,5 +105,43 @@ describe('security and backpressure settings', () => {
     expect(paths).toContain('security');
     expect(result.error?.issues.find((issue) => issue.path.join('.') === 'security')?.message).toContain('allowedOrigin');
     expect(paths).toContain('backpressure.highWaterBytes');
+  });
+});
+
+describe('admin listener Host and Origin checks', () => {
+  it('reads the host name of a Host header', () => {
+    expect(hostNameOf('127.0.0.1:8081')).toBe('127.0.0.1');
+    expect(hostNameOf('[::1]:8081')).toBe('::1');
+    expect(hostNameOf('LocalHost.')).toBe('localhost');
+    expect(hostNameOf('gateway.internal:80')).toBe('gateway.internal');
+  });
+
+  it('allows loopback names, any IP address, admin.host, the publicUrl host and admin.allowedHosts', () => {
+    const admin = configSchema.parse({ admin: { host: 'admin.lan', publicUrl: 'http://switchboard-admin:8081', allowedHosts: ['gateway.internal', '.svc.cluster.local'] } }).admin;
+    const policy = new AdminHostPolicy(admin);
+    for (const host of [undefined, 'localhost:8081', 'app.localhost', '127.0.0.1:1', '10.1.2.3', '[::1]:8081', '[fe80::1]', 'admin.lan:8081', 'switchboard-admin:8081', 'gateway.internal', 'gw.ns.svc.cluster.local:8081'])
+      expect(policy.allows(host), String(host)).toBe(true);
+    for (const host of ['evil.example', 'evil.example:8081', 'localhost.evil.example', 'svc.cluster.local', 'gateway.internal.evil.example', 'admin.lan.evil.example', ''])
+      expect(policy.allows(host), host).toBe(false);
+    expect(new AdminHostPolicy({ ...admin, allowedHosts: ['*'] }).allows('anything.example')).toBe(true);
+  });
+
+  it('accepts no Origin or the listener itself, nothing else', () => {
+    expect(sameOrigin(undefined, '127.0.0.1:8081', 'http')).toBe(true);
+    expect(sameOrigin('http://127.0.0.1:8081', '127.0.0.1:8081', 'http')).toBe(true);
+    expect(sameOrigin('HTTP://LOCALHOST:8081', 'localhost:8081', 'http')).toBe(true);
+    expect(sameOrigin('https://127.0.0.1:8081', '127.0.0.1:8081', 'https')).toBe(true);
+    expect(sameOrigin('http://127.0.0.1:8081', '127.0.0.1:8081', 'https')).toBe(false);
+    expect(sameOrigin('http://localhost:3000', 'localhost:8081', 'http')).toBe(false);
+    expect(sameOrigin('https://evil.example', '127.0.0.1:8081', 'http')).toBe(false);
+    expect(sameOrigin('null', '127.0.0.1:8081', 'http')).toBe(false);
+    expect(sameOrigin('http://127.0.0.1:8081', undefined, 'http')).toBe(false);
+  });
+
+  it('validates admin.allowedHosts', () => {
+    const result = configSchema.safeParse({ admin: { allowedHosts: ['http://x.example', 'a b', 'ok.example', '.example.org', '*'] } });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['admin.allowedHosts.0', 'admin.allowedHosts.1']);
+    expect(result.error?.issues[0]?.message).toContain('must be *, a host name');
   });
 });

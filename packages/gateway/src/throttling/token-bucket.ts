@@ -21,14 +21,24 @@ export class TokenBucket {
 
   /** Takes one token; false when the bucket is empty (the event is throttled). */
   take(): boolean {
+    if (this.available() < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
+  /** Tokens in the bucket now (a fraction while one refills). */
+  available(): number {
     const now = this.#now();
     const elapsedMs = now - this.#updatedAt;
     if (elapsedMs > 0) {
       this.#tokens = Math.min(this.#burst, this.#tokens + (elapsedMs * this.#rate) / 1000);
       this.#updatedAt = now;
     }
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
+    return this.#tokens;
+  }
+
+  /** True when the bucket is full: it is then the same as a new bucket. */
+  full(): boolean {
+    return this.available() >= this.#burst;
   }
 }

@@ -2,10 +2,13 @@
  * The client listener: an HTTP server whose upgrades become WebSocket connections. The upgrade is
  * held while `$connect` runs; only an accepted handshake is handed to `ws` (noServer mode). The raw
  * socket is read by a ClientFrameReader: it watches the frame and binary limits, delivers whole data
- * frames itself and hands every other byte to `ws`, which enforces the message limit.
+ * frames itself and hands every other byte to `ws`, which enforces the message limit. Every TCP
+ * connection, from accept, holds a per-IP slot and runs the handshake deadline (security/), and
+ * every refused upgrade is answered through handshake-refusals.ts.
  * @see docs/protocol.md "Connecting"
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { connectEvent } from '../events/connect-event.js';
@@ -17,10 +20,14 @@ import { closeReasons, type ConnectionLifecycle } from '../events/connection-lif
 import type { GatewayContext } from '../events/gateway-context.js';
 import { ClientFrameReader, type FrameSink, type FrameViolation } from './client-frame-reader.js';
 import { attachFrameReader, detachFrameReader, readBeforeWs } from './frame-reader-socket.js';
-import { handshakeInfo, handshakeProblem, refuseHandshake, stageOf } from './handshake.js';
+import { handshakeInfo, handshakeProblem, peerIp, stageOf } from './handshake.js';
+import { badHandshake, handshakeRefuser, refusals } from './handshake-refusals.js';
 import { WsClientSocket } from './ws-client-socket.js';
-import { createUpgradeGuard } from '../security/upgrade-guard.js';
-import { enforceHandshakeDeadline } from '../security/handshake-deadline.js';
+import { ConnectionAdmission } from '../security/connection-admission.js';
+import { HandshakeDeadline } from '../security/handshake-deadline.js';
+import { OriginPolicy } from '../security/origin-policy.js';
+import { TlsSocketLink } from '../security/tls-socket-link.js';
+import { ERROR_CODE_HEADER } from '@switchboard/protocol';
 
 const CHOSEN_PROTOCOL = Symbol('switchboard.protocol');
 type UpgradeRequest = IncomingMessage & { [CHOSEN_PROTOCOL]?: string };
@@ -36,11 +43,11 @@ export interface ClientServer {
    * listener. Requests it declines (returns false) get the 426 answer.
    */
   serveHttp(handler: (request: IncomingMessage, response: ServerResponse) => boolean): void;
+  /** The per-IP slots of the TCP connections on the listener (security.maxConnectionsPerIp). */
+  readonly admission: ConnectionAdmission;
 }
 
 export type HttpHandler = (request: IncomingMessage, response: ServerResponse) => void;
-
-const TOO_MANY_REQUESTS = '{"message":"Too Many Requests"}';
 
 /** The close code ws sends for the error it closed a connection with. */
 function wsCloseCode(wsErrorCode: string | undefined): number {
@@ -125,7 +132,10 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
     isOpen: (connection) => !connection.socket.closing,
     violation: onFrameViolation,
   };
-  const upgradeGuard = createUpgradeGuard(config.security, logger, (request) => stageOf(request.url ?? '/', stages, defaultStage));
+  const requestStage = (request: IncomingMessage) => stageOf(request.url ?? '/', stages, defaultStage);
+  const refuse = handshakeRefuser(logger, requestStage);
+  const origins = new OriginPolicy(config.security.allowedOrigins);
+  const admission = new ConnectionAdmission(config.security.maxConnectionsPerIp);
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -137,43 +147,67 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
 
   let httpHandler: ((request: IncomingMessage, response: ServerResponse) => boolean) | undefined;
   const server = createListener((request, response) => {
+    if (admission.isOverCap(tlsLink.tcpSocketOf(request.socket))) {
+      // Over the per-IP cap: this connection was kept only to say so.
+      logger.debug({ code: 'SWB_ERR_TOO_MANY_CONNECTIONS', status: 429, sourceIp: peerIp(request.socket.remoteAddress) }, 'HTTP request refused');
+      request.resume();
+      response.writeHead(429, { 'content-type': 'application/json', connection: 'close', [ERROR_CODE_HEADER]: 'SWB_ERR_TOO_MANY_CONNECTIONS' });
+      response.end(refusals.tooManyConnections.body);
+      return;
+    }
     if (httpHandler?.(request, response) === true) return;
     response.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket', connection: 'Upgrade' });
     response.end('Switchboard: connect with a WebSocket client, e.g. wscat -c ws://HOST:PORT/STAGE\n');
   });
   server.headersTimeout = config.timeouts.handshakeMs;
   server.requestTimeout = config.timeouts.handshakeMs;
-  enforceHandshakeDeadline(server, config.timeouts.handshakeMs);
+  const tlsLink = new TlsSocketLink(server);
+  const deadline = new HandshakeDeadline(server, config.timeouts.handshakeMs, tlsLink);
+  // Every TCP connection counts toward its address's cap and has the handshake deadline from the
+  // moment it is accepted, whatever it sends (or does not send) afterwards.
+  server.on('connection', (socket: Socket) => {
+    const admitted = admission.admit(socket);
+    if (admitted === 'gone') return;
+    if (admitted === 'refused') {
+      logger.debug({ code: 'SWB_ERR_TOO_MANY_CONNECTIONS', sourceIp: peerIp(socket.remoteAddress) }, 'TCP connection closed at once: its address is over the per-IP cap');
+      if (channels.clientError.hasSubscribers) channels.clientError.publish({ stage: '', code: 'SWB_ERR_TOO_MANY_CONNECTIONS' });
+      return;
+    }
+    deadline.start(socket);
+  });
 
   server.on('upgrade', (request: UpgradeRequest, socket: Duplex, head: Buffer) => {
     const onEarlyError = () => socket.destroy();
     socket.on('error', onEarlyError);
     if (!accepting) {
-      logger.debug({ code: 'SWB_ERR_DRAINING' }, 'refusing an upgrade while draining');
-      refuseHandshake(socket, 503, '{"message":"Service Unavailable"}', 'application/json', { 'Retry-After': '1' });
+      refuse(request, socket, refusals.draining);
       return;
     }
     if (ctx.selfFence?.fencedNow() === true) {
-      logger.debug({ code: 'SWB_ERR_NODE_FENCED' }, 'refusing an upgrade while this cluster node is fenced');
-      refuseHandshake(socket, 503, '{"message":"Service Unavailable"}', 'application/json', { 'Retry-After': '1' });
+      refuse(request, socket, refusals.fenced);
       return;
     }
-    if (ctx.connectionThrottle !== undefined && !ctx.connectionThrottle.take()) {
-      logger.debug({ code: 'SWB_ERR_THROTTLED' }, 'refusing an upgrade over the new-connection rate');
-      const throttledStage = stageOf(request.url ?? '/', stages, defaultStage);
-      if (throttledStage !== undefined && channels.clientError.hasSubscribers) channels.clientError.publish({ stage: throttledStage, code: 'SWB_ERR_THROTTLED' });
-      refuseHandshake(socket, 429, TOO_MANY_REQUESTS);
+    if (admission.isOverCap(tlsLink.tcpSocketOf(request.socket))) {
+      refuse(request, socket, refusals.tooManyConnections);
       return;
     }
-    if (!upgradeGuard.admit(request, socket)) return;
-    const stage = stageOf(request.url ?? '/', stages, defaultStage);
+    if (!origins.allows(request.headers.origin)) {
+      refuse(request, socket, refusals.originNotAllowed);
+      return;
+    }
+    const sourceIp = peerIp(request.socket.remoteAddress);
+    if (ctx.connectionThrottle !== undefined && !ctx.connectionThrottle.take(sourceIp)) {
+      refuse(request, socket, refusals.throttled);
+      return;
+    }
+    const stage = requestStage(request);
     if (stage === undefined) {
-      refuseHandshake(socket, 403, '{"message":"Forbidden"}');
+      refuse(request, socket, refusals.stageNotFound);
       return;
     }
     const problem = handshakeProblem(request);
     if (problem !== undefined) {
-      refuseHandshake(socket, 400, JSON.stringify({ message: `Bad WebSocket handshake: ${problem}` }));
+      refuse(request, socket, badHandshake(problem));
       return;
     }
     const pending: PendingConnection = { id: ctx.newConnectionId?.() ?? newId(), stage, connectedAt: Date.now(), handshake: handshakeInfo(request) };
@@ -191,11 +225,12 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
       socket.off('close', onClose);
       if (ctx.accessLog !== undefined) ctx.accessLog.write({ event: connectEvent(pending, ctx.managementUrl(pending.stage)), status: outcome.accepted ? 200 : outcome.status });
       if (!outcome.accepted) {
-        refuseHandshake(socket, outcome.status, outcome.body, outcome.contentType ?? 'application/octet-stream');
+        refuse(request, socket, { status: outcome.status, code: outcome.code, body: outcome.body, contentType: outcome.contentType ?? 'application/octet-stream' }, pending.id);
         return;
       }
-      if (gone || !accepting || ctx.selfFence?.fencedNow() === true) {
-        if (!gone) refuseHandshake(socket, 503, '{"message":"Service Unavailable"}');
+      const fenced = ctx.selfFence?.fencedNow() === true;
+      if (gone || !accepting || fenced) {
+        if (!gone) refuse(request, socket, fenced ? refusals.fenced : { status: 503, code: 'SWB_ERR_DRAINING', body: refusals.draining.body }, pending.id);
         // The backend accepted a connection that never opened: tell it, so it can clean up.
         if (outcome.calledBackend) lifecycle.disconnects.notify(pending, 1006, 'handshake abandoned');
         return;
@@ -213,6 +248,7 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
         upgraded = true;
         socket.off('error', onEarlyError);
         const opened = lifecycle.open(pending, new WsClientSocket(ws, socket));
+        logger.debug({ connectionId: opened.id, stage: pending.stage, sourceIp: pending.handshake.sourceIp }, 'connection opened');
         listenToClient(ws, socket, reader, opened, clientEvents);
         if (!readBeforeWs(socket, reader) && !warnedWsListener) {
           warnedWsListener = true;
@@ -231,6 +267,7 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
 
   return {
     server,
+    admission,
     stopAccepting() {
       accepting = false;
     },

@@ -4,6 +4,7 @@
  */
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { ERROR_CODE_HEADER, type ErrorCode } from '@switchboard/protocol';
 import type { HandshakeInfo } from '../connections/connection.js';
 
 /** The stage of a request path: `/` is the default stage, `/{stage}` (one segment) names one. */
@@ -42,8 +43,7 @@ function validProtocolList(header: string): boolean {
 export function handshakeInfo(request: IncomingMessage): HandshakeInfo {
   const url = request.url ?? '/';
   const query = url.indexOf('?');
-  const address = request.socket.remoteAddress ?? '';
-  const sourceIp = address.startsWith('::ffff:') ? address.slice(7) : address;
+  const sourceIp = peerIp(request.socket.remoteAddress);
   const forwarded = request.headers['x-forwarded-for']?.toString();
   return {
     headers: request.headers,
@@ -56,14 +56,24 @@ export function handshakeInfo(request: IncomingMessage): HandshakeInfo {
   };
 }
 
-/** Answers the upgrade with an HTTP error and closes the socket. */
-export function refuseHandshake(socket: Duplex, status: number, body: Buffer | string, contentType = 'application/json', extraHeaders: Record<string, string> = {}): void {
+/** The client's IP address as events and logs show it: an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) as IPv4. */
+export function peerIp(remoteAddress: string | undefined): string {
+  const address = remoteAddress ?? '';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+/**
+ * Answers the upgrade with an HTTP error and closes the socket. `code` names the reason in the
+ * `x-switchboard-error-code` header (docs/errors.md), so that a client can tell a refusal from another.
+ * @see docs/protocol.md "Connecting"
+ */
+export function refuseHandshake(socket: Duplex, status: number, code: ErrorCode, body: Buffer | string, contentType = 'application/json', extraHeaders: Record<string, string> = {}): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
   const payload = typeof body === 'string' ? Buffer.from(body) : body;
-  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`, 'Connection: close', `Content-Type: ${contentType}`, `Content-Length: ${payload.length}`];
+  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`, 'Connection: close', `Content-Type: ${contentType}`, `Content-Length: ${payload.length}`, `${ERROR_CODE_HEADER}: ${code}`];
   for (const [name, value] of Object.entries(extraHeaders)) head.push(`${name}: ${value}`);
   socket.once('finish', () => socket.destroy());
   socket.end(Buffer.concat([Buffer.from(head.join('\r\n') + '\r\n\r\n'), payload]));

@@ -35,7 +35,7 @@ export async function connectClient(url: string, protocols?: string[], options: 
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
-        reject(Object.assign(new Error(`handshake refused with ${response.statusCode}`), { status: response.statusCode, body: Buffer.concat(chunks).toString() }));
+        reject(Object.assign(new Error(`handshake refused with ${response.statusCode}`), { status: response.statusCode, body: Buffer.concat(chunks).toString(), headers: response.headers }));
       });
     });
     ws.once('error', reject);
@@ -70,6 +70,19 @@ export async function refusedStatus(url: string, protocols?: string[]): Promise<
   } catch (error) {
     const { status, body } = error as { status?: number; body?: string };
     if (status !== undefined) return { status, body: body ?? '' };
+    throw error;
+  }
+  throw new Error('the handshake was accepted');
+}
+
+/** A refused handshake's status, body and `x-switchboard-error-code` header. */
+export async function refusal(url: string, options: ClientOptions = {}, protocols?: string[]): Promise<{ status: number; body: string; code: string | undefined }> {
+  try {
+    const client = await connectClient(url, protocols, options);
+    await client.close();
+  } catch (error) {
+    const { status, body, headers } = error as { status?: number; body?: string; headers?: Record<string, string | string[] | undefined> };
+    if (status !== undefined) return { status, body: body ?? '', code: headers?.['x-switchboard-error-code']?.toString() };
     throw error;
   }
   throw new Error('the handshake was accepted');

@@ -171,12 +171,27 @@ describe('TLS listeners', () => {
     expect(plain).toBe(426);
   });
 
-  it('refuses to start with the management API on the client listener and no authentication', () => {
-    const result = configSchema.safeParse({ admin: { onClientListener: true } });
-    expect(result.success).toBe(false);
-    expect(result.error?.issues.map((issue) => issue.message).join('\n')).toContain(
-      'requires admin.auth.mode other than "off"',
-    );
+  it.each(['off', 'any-signature'] as const)(
+    'refuses the management API on the client listener with admin.auth.mode %s, which checks no secret',
+    (mode) => {
+      const result = configSchema.safeParse({ admin: { onClientListener: true, auth: { mode } } });
+      expect(result.success).toBe(false);
+      expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['admin.onClientListener']);
+      expect(result.error?.issues[0]?.message).toBe(
+        `serving the management API on the client listener requires admin.auth.mode "verify" or "bearer": it is "${mode}", which checks no secret, and the client listener faces the internet`,
+      );
+    },
+  );
+
+  it('accepts the management API on the client listener with verify or bearer', () => {
+    expect(
+      configSchema.safeParse({ admin: { onClientListener: true, auth: { mode: 'verify', accessKeys: { AKID: 'secret' } } } })
+        .success,
+    ).toBe(true);
+    expect(
+      configSchema.safeParse({ admin: { onClientListener: true, auth: { mode: 'bearer', bearerTokens: ['0123456789abcdef'] } } })
+        .success,
+    ).toBe(true);
   });
 
   it('fails to start with SWB_ERR_TLS for an unreadable or non-PEM certificate', async () => {
