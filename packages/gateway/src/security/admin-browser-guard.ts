@@ -5,8 +5,8 @@
  * - DNS rebinding: a name the attacker controls is made to resolve to 127.0.0.1, so the page is
  *   "same-origin" with the admin listener; its requests name that name in `Host`. Refused (403,
  *   SWB_ERR_ADMIN_HOST_NOT_ALLOWED) unless the Host is `localhost` or `*.localhost`, an IP address
- *   (a page cannot rebind an address), `admin.host`, the host of `admin.publicUrl`, or in
- *   `admin.allowedHosts`.
+ *   (a page cannot rebind an address), `admin.host`, the host of `admin.publicUrl`, the API's own
+ *   management names (what local Lambda handlers call), or in `admin.allowedHosts`.
  * - CSRF: a cross-origin form POST or fetch. Browsers send `Origin` with those; refused (403,
  *   SWB_ERR_ADMIN_CROSS_ORIGIN) unless it is the admin listener itself (`http(s)://` + the Host).
  * SDKs, boto3, curl and the CLI send an address or `localhost` as Host and no Origin: they pass. It
@@ -21,6 +21,7 @@ import type { ErrorCode } from '@switchboard/protocol';
 import type { Config } from '../config/schema.js';
 import type { AdminGuard } from '../management/admin-server.js';
 import { sendError } from '../management/responses.js';
+import { managementHosts } from '../lambda/management-redirect-source.js';
 
 /** The host name of a `Host` header (`name`, `name:port`, `[v6]:port`), lower case, without a trailing dot. */
 export function hostNameOf(host: string): string {
@@ -40,8 +41,13 @@ export class AdminHostPolicy {
   readonly #suffixes: string[] = ['.localhost'];
   readonly #any: boolean;
 
-  constructor(admin: Pick<Config['admin'], 'host' | 'publicUrl' | 'allowedHosts'>) {
+  /**
+   * `apiHosts` are the API's own management names (`{apiId}.execute-api.{region}.amazonaws.com`,
+   * `api.domainName`): local Lambda handlers' SDK calls to them are sent here with that Host kept.
+   */
+  constructor(admin: Pick<Config['admin'], 'host' | 'publicUrl' | 'allowedHosts'>, apiHosts: readonly string[] = []) {
     this.#exact.add(hostNameOf(admin.host));
+    for (const host of apiHosts) this.#exact.add(hostNameOf(host));
     if (admin.publicUrl !== undefined) this.#exact.add(hostNameOf(new URL(admin.publicUrl).host));
     let any = false;
     for (const entry of admin.allowedHosts) {
@@ -79,10 +85,10 @@ function refuse(response: ServerResponse, logger: Logger, code: ErrorCode, messa
  * `guard` preceded by the Host and Origin checks when `admin.auth.mode` checks no secret; `guard`
  * itself otherwise (verify and bearer need a secret a page does not have).
  */
-export function withBrowserDefence(config: Pick<Config, 'admin'>, scheme: 'http' | 'https', logger: Logger, guard: AdminGuard | undefined): AdminGuard | undefined {
+export function withBrowserDefence(config: Pick<Config, 'admin' | 'api'>, scheme: 'http' | 'https', logger: Logger, guard: AdminGuard | undefined): AdminGuard | undefined {
   const { mode } = config.admin.auth;
   if (mode !== 'off' && mode !== 'any-signature') return guard;
-  const hosts = new AdminHostPolicy(config.admin);
+  const hosts = new AdminHostPolicy(config.admin, managementHosts(config.api));
   const checks = (request: IncomingMessage, response: ServerResponse): boolean => {
     const { host, origin } = request.headers;
     if (!hosts.allows(host)) {

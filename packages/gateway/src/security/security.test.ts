@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { configSchema, type ConfigInput } from '../config/schema.js';
 import { hasCode } from '../errors.js';
 import { AdminHostPolicy, hostNameOf, sameOrigin } from './admin-browser-guard.js';
+import { managementHosts } from '../lambda/management-redirect-source.js';
 import { assertAdminNotExposed, isLoopbackHost } from './admin-exposure.js';
 import { IpConnectionLimiter } from './ip-connection-limiter.js';
 import { OriginPolicy } from './origin-policy.js';
@@ -124,6 +125,15 @@ describe('admin listener Host and Origin checks', () => {
     for (const host of ['evil.example', 'evil.example:8081', 'localhost.evil.example', 'svc.cluster.local', 'gateway.internal.evil.example', 'admin.lan.evil.example', ''])
       expect(policy.allows(host), host).toBe(false);
     expect(new AdminHostPolicy({ ...admin, allowedHosts: ['*'] }).allows('anything.example')).toBe(true);
+  });
+
+  it("allows the API's own management names, which local Lambda handlers' redirected SDK calls keep as Host", () => {
+    const config = configSchema.parse({ api: { apiId: 'abc123', region: 'eu-west-1', domainName: 'chat.example.com' } });
+    const policy = new AdminHostPolicy(config.admin, managementHosts(config.api));
+    expect(policy.allows('abc123.execute-api.eu-west-1.amazonaws.com')).toBe(true);
+    expect(policy.allows('chat.example.com')).toBe(true);
+    expect(policy.allows('other.execute-api.eu-west-1.amazonaws.com')).toBe(false);
+    expect(new AdminHostPolicy(config.admin).allows('abc123.execute-api.eu-west-1.amazonaws.com')).toBe(false);
   });
 
   it('accepts no Origin or the listener itself, nothing else', () => {
