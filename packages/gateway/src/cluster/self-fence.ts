@@ -96,7 +96,11 @@ export class SelfFence {
   #schedule(): void {
     clearTimeout(this.#timer);
     const wait = Math.max(0, this.#options.fenceAfterMs - this.#silentMs()) + 1;
-    this.#timer = setTimeout(() => this.fencedNow(), wait);
+    // Node's timers count from the loop's cached clock, which may lag behind performance.now(), so
+    // a timer can fire a little before the silence is due: then it waits again rather than give up.
+    this.#timer = setTimeout(() => {
+      if (!this.fencedNow() && !this.#stopped) this.#schedule();
+    }, wait);
     this.#timer.unref();
   }
 
