@@ -217,6 +217,46 @@ describe('UpstreamSet', () => {
     expect(await send(set, 'y')).toEqual({ status: 200, text: 'echo:y' });
   });
 
+  it('an answer to a request sent before the ejection does not bring a draining upstream back', async () => {
+    const [slow, steady] = await Promise.all([replica(), replica()]);
+    let draining = false;
+    let releaseSlow: (() => void) | undefined;
+    const slowArrived = new Promise<void>((arrived) => {
+      slow.handle((req, res, body) => {
+        if (req.url === '/readyz') {
+          res.writeHead(draining ? 503 : 200);
+          res.end();
+        } else if (body === 'slow') {
+          // Held until the test releases it: a long request the replica finishes while it drains.
+          releaseSlow = () => res.end('echo:slow');
+          arrived();
+        } else if (draining) {
+          res.writeHead(503, { 'x-switchboard-draining': '1', connection: 'close' });
+          res.end();
+        } else res.end(`echo:${body}`);
+      });
+    });
+    const returns = recordChannel('switchboard:upstream:return');
+    const ejections = recordChannel('switchboard:upstream:ejection');
+    const set = upstreamSet([slow.url, steady.url], { probeIntervalMs: 20, probePath: '/readyz' });
+    const slowAnswer = send(set, 'slow', 10_000);
+    await slowArrived;
+    draining = true;
+    // Round-robin: 'a' goes to the steady upstream, 'b' to the draining one, which ejects it.
+    expect(await send(set, 'a')).toEqual({ status: 200, text: 'echo:a' });
+    expect(await send(set, 'b')).toEqual({ status: 200, text: 'echo:b' });
+    expect(ejections).toEqual([{ integration: 'test', origin: slow.url, reason: 'draining' }]);
+    releaseSlow?.();
+    expect(await slowAnswer).toEqual({ status: 200, text: 'echo:slow' });
+    // The slow answer was sent before the ejection: it proves nothing, the upstream stays out.
+    expect(set.upstreams.find((u) => u.origin === slow.url)?.ejected).toBe(true);
+    for (let i = 0; i < 4; i += 1) expect(await send(set, `c${i}`)).toEqual({ status: 200, text: `echo:c${i}` });
+    expect(slow.bodies).toEqual(['slow', 'b']);
+    expect(steady.bodies).toEqual(['a', 'b', 'c0', 'c1', 'c2', 'c3']);
+    expect(returns).toEqual([]);
+    expect(ejections).toHaveLength(1);
+  });
+
   it('probes an ejected upstream and brings it back once its probe path answers 2xx', async () => {
     const [flaky, steady] = await Promise.all([replica(), replica()]);
     let ready = false;

@@ -89,10 +89,12 @@ export class UpstreamSet {
       const remaining = attempt === 1 ? timeoutMs : deadline - Date.now();
       let reason: UndeliveredReason | undefined;
       let failure: unknown;
+      // Only the outcome of a request sent since the upstream's latest ejection changes its health.
+      const generation = upstream.generation;
       try {
         const response = await upstream.request(request, remaining);
         if (!isDrainingResponse(response.statusCode, response.headers)) {
-          if (upstream.succeeded()) this.#publishReturn(upstream);
+          if (upstream.succeeded(generation)) this.#publishReturn(upstream);
           return response;
         }
         reason = 'draining';
@@ -103,7 +105,8 @@ export class UpstreamSet {
       } catch (error) {
         reason = undeliveredError(error);
         if (reason === undefined) {
-          if (upstream.failed(this.#settings.ejectAfterFailures)) this.#publishEjection(upstream, 'failures');
+          if (upstream.failed(generation, this.#settings.ejectAfterFailures))
+            this.#publishEjection(upstream, 'failures');
           throw error;
         }
         failure = error;
@@ -184,11 +187,12 @@ export class UpstreamSet {
         this.#all
           .filter((u) => u.ejected)
           .map(async (u) => {
+            const generation = u.generation;
             if (
               (await u.probe(this.#settings.probePath, timeout)) &&
               !this.#closed &&
               u.ejected &&
-              u.succeeded()
+              u.succeeded(generation)
             )
               this.#publishReturn(u);
           }),
