@@ -6,7 +6,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { upstreamSchema, type UpstreamConfig } from '../../src/config/upstream.js';
 import { UpstreamSet, type UpstreamRequest } from '../../src/integrations/upstreams/upstream-set.js';
@@ -166,6 +166,36 @@ describe('UpstreamSet', () => {
     expect(breaking.bodies).toEqual(['once']);
     expect(other.bodies).toEqual([]);
     expect(retries).toEqual([]);
+  });
+
+  it('resends a request whose write was refused because the server reset the keep-alive connection after its last answer', async () => {
+    // Each connection gets one answer, then a reset sent with it: the next request, made as soon as
+    // the answer is read, is written on that connection before its reset is read, and refused.
+    let connections = 0;
+    const requests: string[] = [];
+    const server = createNetServer((socket) => {
+      connections += 1;
+      socket.on('error', () => undefined);
+      let received = '';
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString('latin1');
+        const end = received.indexOf('\r\n\r\n');
+        const length = Number(/content-length: (\d+)/i.exec(received)?.[1] ?? 0);
+        if (end === -1 || received.length < end + 4 + length) return;
+        const body = received.slice(end + 4, end + 4 + length);
+        requests.push(body);
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${5 + body.length}\r\n\r\necho:${body}`);
+        socket.resetAndDestroy();
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    opened.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) } as unknown as UpstreamSet);
+    const set = upstreamSet([`http://127.0.0.1:${(server.address() as AddressInfo).port}`]);
+    for (let i = 0; i < 10; i += 1) expect(await send(set, `r${i}`)).toEqual({ status: 200, text: `echo:r${i}` });
+    // Every request reached the server once, each on a connection of its own.
+    expect(requests).toEqual(Array.from({ length: 10 }, (_, i) => `r${i}`));
+    expect(connections).toBe(10);
   });
 
   it('a 503 without the drain header is an answer, not a reason to resend', async () => {

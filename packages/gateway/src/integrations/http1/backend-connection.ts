@@ -3,7 +3,8 @@
  * pool's pipelining depth, answered in order. Each request is encoded into one buffer and written
  * through the write batch (one syscall per connection per event-loop turn); answers are read with
  * ResponseParser, several per chunk when pipelined. It keeps no timer: the pool's sweep checks the
- * deadlines of the exchanges in flight (`expire`).
+ * deadlines of the exchanges in flight (`expire`). Once the server ended its side (FIN) or the
+ * socket failed, it takes no new request; a request whose write Node refused counts as not sent.
  */
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
@@ -35,8 +36,13 @@ export interface Exchange {
   deadline: number;
   /** Whether this is the last request on its connection (it asks the server to close). */
   last: boolean;
-  /** True once the request was handed to a connected socket. */
+  /**
+   * True once the request was handed to a connected socket; false again when Node refused its
+   * write (the backend never had the whole request).
+   */
   sent: boolean;
+  /** The number of the connection's write that carries this request (set by the connection). */
+  writeSeq: number;
   resolve(response: ParsedResponse): void;
   reject(error: Error): void;
 }
@@ -72,6 +78,9 @@ export class BackendConnection {
   #connected = false;
   #ended = false;
   #error: Error | undefined;
+  /** Writes started on the socket, and writes whose callback has run: callbacks run in order. */
+  #writesStarted = 0;
+  #writesDone = 0;
 
   /** `batched`: coalesce the writes of one event-loop turn (worth it only with pipelining). */
   constructor(address: BackendAddress, owner: ConnectionOwner, batched: boolean) {
@@ -93,8 +102,10 @@ export class BackendConnection {
     socket.on(secure ? 'secureConnect' : 'connect', () => this.#onConnect());
     socket.on('timeout', () => this.#onConnectTimeout());
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('end', () => this.#onEnd());
     socket.on('error', (error: Error) => {
       this.#error ??= error;
+      this.retiring = true;
     });
     socket.on('close', () => this.#onClose());
   }
@@ -121,6 +132,11 @@ export class BackendConnection {
 
   /** Sends `exchange` on this connection, behind those in flight. */
   start(exchange: Exchange): void {
+    if (this.#ended) {
+      // The pool never starts a request here once the socket closed; if it did, nothing was written.
+      exchange.reject(withSent(new BackendHttpError('closed', 'the connection to the backend had closed'), false));
+      return;
+    }
     let buffers: Buffer[];
     try {
       buffers = encodeRequest(exchange.request, this.#host, exchange.body, exchange.last ? 'close' : 'keep-alive');
@@ -135,8 +151,10 @@ export class BackendConnection {
     exchanges.push(exchange);
     if (exchanges.length === 1) this.#parser.reset(exchange.keepBody, exchange.request.method === 'HEAD', exchange.maxBodyBytes);
     if (this.#connected) exchange.sent = true;
-    if (this.#batched) writeBatched(this.#socket, buffers);
-    else writeNow(this.#socket, buffers);
+    this.#writesStarted += 1;
+    exchange.writeSeq = this.#writesStarted;
+    if (this.#batched) writeBatched(this.#socket, buffers, this.#afterWrite);
+    else writeNow(this.#socket, buffers, this.#afterWrite);
   }
 
   /** Fails the exchanges whose deadline passed (and so the connection); true when it did. */
@@ -153,6 +171,30 @@ export class BackendConnection {
   destroy(): void {
     this.retiring = true;
     this.#socket.destroy();
+  }
+
+  /**
+   * Runs after each request's write, in order. When Node refused it (EPIPE or ECONNRESET from the
+   * kernel, or the socket destroyed before the write left), that request and the ones written
+   * after it never reached the backend whole: they count as not sent, and may go elsewhere. A
+   * write the kernel refuses transfers no byte; one refused after part of a large body left
+   * delivers a request cut short, which no server can have processed as the whole message.
+   */
+  readonly #afterWrite = (error?: Error | null): void => {
+    if (error === undefined || error === null) {
+      this.#writesDone += 1;
+      return;
+    }
+    this.#error ??= error;
+    this.retiring = true;
+    for (const exchange of this.#exchanges) if (exchange.writeSeq > this.#writesDone) exchange.sent = false;
+    this.#writesDone += 1;
+  };
+
+  /** The server ended its side (FIN): nothing more may be written here; an idle connection closes now. */
+  #onEnd(): void {
+    this.retiring = true;
+    if (this.#exchanges.length === 0) this.#socket.destroy();
   }
 
   #onConnect(): void {
