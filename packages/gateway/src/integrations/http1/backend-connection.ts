@@ -24,6 +24,11 @@ export interface BackendAddress {
   readonly servername?: string;
   /** Certificate authorities trusted for https instead of Node's defaults (tests, private CAs). */
   readonly ca?: string | Buffer;
+  /**
+   * How answers name this backend (`http://ADDRESS:PORT`).
+   * @default built from protocol, host and port
+   */
+  readonly origin?: string;
 }
 
 export interface Exchange {
@@ -72,7 +77,7 @@ export class BackendConnection {
   readonly #host: string;
   readonly #owner: ConnectionOwner;
   readonly #batched: boolean;
-  readonly #parser = new ResponseParser();
+  readonly #parser: ResponseParser;
   /** Exchanges in flight, oldest first; the first is the one the parser reads. */
   #exchanges: Exchange[] = [];
   #connected = false;
@@ -87,6 +92,7 @@ export class BackendConnection {
     this.#owner = owner;
     this.#batched = batched;
     this.#host = address.hostHeader;
+    this.#parser = new ResponseParser(address.origin ?? originOf(address));
     const secure = address.protocol === 'https:';
     this.#socket = secure
       ? connectTls({
@@ -302,6 +308,12 @@ function behindFailure(cause?: Error): Error {
   const error = new BackendHttpError('closed', 'the connection failed while an earlier request on it was in flight', cause === undefined ? undefined : { cause });
   const code = (cause as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? Object.assign(new Error(cause?.message, { cause }), { code }) : error;
+}
+
+/** `http://HOST:PORT`, with an IPv6 address in brackets. */
+export function originOf(address: BackendAddress): string {
+  const host = address.host.includes(':') ? `[${address.host}]` : address.host;
+  return `${address.protocol}//${host}:${address.port}`;
 }
 
 let lastHint = '';

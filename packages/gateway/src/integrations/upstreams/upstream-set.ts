@@ -10,6 +10,7 @@ import type { UpstreamConfig } from '../../config/upstream.js';
 import { channels } from '../../diagnostics.js';
 import { GatewayError } from '../../errors.js';
 import { needsResolution, resolveAddresses, unresolved } from './address-resolver.js';
+import { atUpstream } from './failed-upstream.js';
 import type { BackendPoolOptions, BackendRequest, BackendResponse } from '../http1/backend-pool.js';
 import { isDrainingResponse, undeliveredError, type UndeliveredReason } from './never-delivered.js';
 import { Upstream, type UpstreamAddress } from './upstream.js';
@@ -103,14 +104,16 @@ export class UpstreamSet {
           `backend ${upstream.origin} is draining (503)`,
         );
       } catch (error) {
+        // The failure names the replica it happened at (messages, logs, diagnostics).
+        failure = atUpstream(error, upstream.origin);
         reason = undeliveredError(error);
         if (reason === undefined) {
           if (upstream.failed(generation, this.#settings.ejectAfterFailures))
             this.#publishEjection(upstream, 'failures');
-          throw error;
+          throw failure;
         }
-        failure = error;
       }
+      atUpstream(failure, upstream.origin);
       if (upstream.eject()) this.#publishEjection(upstream, reason);
       if (tried === NONE_TRIED) tried = new Set();
       tried.add(upstream);

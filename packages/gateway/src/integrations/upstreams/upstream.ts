@@ -36,6 +36,7 @@ export class Upstream {
         host: url.hostname.replace(/^\[|\]$/g, ''),
         port: Number(url.port || (protocol === 'https:' ? 443 : 80)),
         hostHeader: address.hostHeader ?? url.host,
+        origin: address.origin,
         ...(address.servername === undefined ? {} : { servername: address.servername }),
       },
       pool,
