@@ -89,7 +89,7 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
     },
     clientProto: listenerTls.client === undefined ? 'http' : 'https',
   };
-  const pools = new BackendPools();
+  const pools = new BackendPools(logger);
   // One Lambda runner serves AWS_PROXY functions and Lambda authorizers alike.
   const integrationFactory = new IntegrationFactory({ config, pools, api, env: deps.env });
   const edge = createEdgeFeatures(config, api, logger, () => integrationFactory.runner);

@@ -8,42 +8,14 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { configSchema, type ConfigInput } from '../../src/config/schema.js';
-import { startGateway } from '../../src/main.js';
 import { connectClient } from '../helpers/client.js';
+import { startLoggedGateway as loggedGateway, type LogLine } from '../helpers/logged-gateway.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
-
-interface LogLine {
-  readonly level: number;
-  readonly msg: string;
-  readonly code?: string;
-  readonly err?: { readonly message: string; readonly upstream?: string };
-}
-
-/** A gateway whose every log line is parsed into `lines`. */
-async function loggedGateway(input: ConfigInput, lines: LogLine[]) {
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line !== '') lines.push(JSON.parse(line) as LogLine);
-      done();
-    },
-  });
-  const config = configSchema.parse({
-    ...input,
-    listen: { host: '127.0.0.1', port: 0 },
-    admin: { host: '127.0.0.1', port: 0 },
-    shutdown: { drainMs: 0, disconnectFlushMs: 500 },
-  });
-  const running = await startGateway(config, pino({ level: 'debug' }, sink));
-  return { url: `ws://127.0.0.1:${running.clientPort}/dev`, [Symbol.asyncDispose]: () => running.gateway.close() };
-}
 
 async function listening(server: Server | ReturnType<typeof createHttpServer>, sockets: Set<Socket>): Promise<string> {
   server.on('connection', (socket: Socket) => {

@@ -75,6 +75,19 @@ async function replica(port = 0): Promise<Replica> {
   return r;
 }
 
+/**
+ * A replica whose answers close their connection: once stopped, nothing of it is left in the pool,
+ * so what follows meets a refusal (and not a keep-alive connection the server is closing).
+ */
+async function closingReplica(): Promise<Replica> {
+  const r = await replica();
+  r.handle((_req, res, body) => {
+    res.setHeader('connection', 'close');
+    res.end(`echo:${body}`);
+  });
+  return r;
+}
+
 function settings(overrides: Record<string, unknown> = {}): UpstreamConfig {
   return upstreamSchema.parse(overrides);
 }
@@ -209,30 +222,66 @@ describe('UpstreamSet', () => {
     expect(other.bodies).toEqual([]);
   });
 
-  it('waits with backoff for a single upstream to come back, within the timeout', async () => {
-    const dead = await unusedUrl();
-    const port = Number(new URL(dead).port);
-    const set = upstreamSet([dead], { retry: { backoffMs: 20, maxBackoffMs: 50 } });
+  it('waits with backoff for a single upstream that answered lately to come back, within the timeout', async () => {
+    const before = await closingReplica();
+    const set = upstreamSet([before.url], { retry: { backoffMs: 20, maxBackoffMs: 50 } });
+    expect((await send(set, 'alive')).text).toBe('echo:alive');
+    // It stops (a restart): it answered a moment ago, so requests wait for it.
+    await before.close();
     const answer = send(set, 'patient', 5_000);
     // The request is refused at least once before the replica starts on that port.
     const retries = recordChannel('switchboard:upstream:retry');
     await vi.waitFor(() => {
       expect(retries.length).toBeGreaterThan(0);
     });
-    const back = await replica(port);
+    const back = await replica(before.port);
     expect(await answer).toEqual({ status: 200, text: 'echo:patient' });
     expect(back.bodies).toEqual(['patient']);
   });
 
-  it('gives up with the last failure once the integration timeout has passed', async () => {
-    const set = upstreamSet([await unusedUrl()], { retry: { backoffMs: 10, maxBackoffMs: 20 } });
+  it('gives up with the last failure once the integration timeout has passed, then fails at once while nothing answers', async () => {
+    const gone = await closingReplica();
+    const set = upstreamSet([gone.url], { retry: { backoffMs: 10, maxBackoffMs: 20 } });
     const started = Date.now();
-    await expect(send(set, 'x', 300)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await send(set, 'alive', 300);
+    await gone.close();
+    // It answered a moment ago: the request waits for it, up to the integration timeout.
+    await expect(send(set, 'x', 300)).rejects.toMatchObject({ code: 'ECONNREFUSED', upstream: gone.url });
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    // Nothing has answered for a whole integration timeout now: the next request fails at once.
+    const next = Date.now();
+    await expect(send(set, 'y', 300)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(Date.now() - next).toBeLessThan(250);
+  });
+
+  it('fails at once when every upstream refuses and none ever answered, warning once per interval with their names', async () => {
+    const [deadA, deadB] = [await unusedUrl(), await unusedUrl()];
+    const warnings: { fields: Record<string, unknown>; message: string }[] = [];
+    const set = new UpstreamSet({
+      integration: 'test',
+      origins: [deadA, deadB],
+      settings: settings(),
+      logger: { warn: (fields, message) => warnings.push({ fields: fields as Record<string, unknown>, message }) },
+    });
+    opened.push(set);
+    const started = Date.now();
+    // The integration timeout is 29 s: the error comes long before it.
+    await expect(send(set, 'x', 29_000)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(send(set, 'y', 29_000)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    // One warning for the two requests (the next only after REFUSAL_LOG_INTERVAL_MS), naming both.
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.fields).toMatchObject({ integration: 'test', code: 'SWB_ERR_BACKEND_UNREACHABLE', lastAnswerMsAgo: null });
+    expect(new Set(warnings[0]?.fields.refused as string[])).toEqual(new Set([deadA, deadB]));
+    expect(warnings[0]?.message).toContain(deadA);
+    expect(warnings[0]?.message).toContain('Is the backend running');
   });
 
   it('stops retrying at retry.budgetMs when it is shorter than the integration timeout', async () => {
-    const set = upstreamSet([await unusedUrl()], { retry: { backoffMs: 10, maxBackoffMs: 20, budgetMs: 150 } });
+    const gone = await closingReplica();
+    const set = upstreamSet([gone.url], { retry: { backoffMs: 10, maxBackoffMs: 20, budgetMs: 150 } });
+    await send(set, 'alive', 5_000);
+    await gone.close();
     const started = Date.now();
     await expect(send(set, 'x', 5_000)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     const elapsed = Date.now() - started;

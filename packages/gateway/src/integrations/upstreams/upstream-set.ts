@@ -1,8 +1,9 @@
 /**
  * The upstreams of one integration: round-robin over those in rotation, ejection and probing,
  * DNS re-resolution on a schedule, and the safe retry of requests that were never delivered,
- * within the integration timeout. Every retry, ejection and return is published on diagnostics
- * channels. http-proxy.ts shapes each request; this module only decides where it goes.
+ * within the integration timeout (when every upstream refuses, refusal-policy.ts decides whether
+ * to wait). Every retry, ejection and return is published on diagnostics channels. http-proxy.ts
+ * shapes each request; this module only decides where it goes.
  * @see docs/backends.md
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +14,7 @@ import { needsResolution, resolveAddresses, unresolved } from './address-resolve
 import { atUpstream } from './failed-upstream.js';
 import type { BackendPoolOptions, BackendRequest, BackendResponse } from '../http1/backend-pool.js';
 import { isDrainingResponse, undeliveredError, type UndeliveredReason } from './never-delivered.js';
+import { RefusalPolicy, type RefusalLogger } from './refusal-policy.js';
 import { Upstream, type UpstreamAddress } from './upstream.js';
 
 /** One request, as an integration shaped it; the upstream's pool adds Host and Content-Length. */
@@ -24,6 +26,8 @@ export interface UpstreamSetOptions {
   /** Configured origins (`http://host:port`), in order. */
   readonly origins: readonly string[];
   readonly settings: UpstreamConfig;
+  /** Where the warning goes when every upstream refuses (refusal-policy.ts). */
+  readonly logger?: RefusalLogger;
 }
 
 /** A configured origin and the upstreams it resolved to. */
@@ -44,10 +48,12 @@ export class UpstreamSet {
   readonly #timers: NodeJS.Timeout[] = [];
   #probing = false;
   #closed = false;
+  readonly #refusals: RefusalPolicy;
 
   constructor(options: UpstreamSetOptions) {
     this.#integration = options.integration;
     this.#settings = options.settings;
+    this.#refusals = new RefusalPolicy(options.integration, options.logger);
     const pool = poolOptions(options.settings);
     this.#targets = options.origins.map((origin) => ({
       origin,
@@ -73,7 +79,9 @@ export class UpstreamSet {
   /**
    * Sends the request to the next upstream in rotation. When it was never delivered, the upstream
    * is ejected and the request goes to another one (or, once all were tried, to the next after a
-   * short backoff) until `timeoutMs` runs out. A request that may have been processed is never resent.
+   * short backoff) until `timeoutMs` runs out. A request that may have been processed is never
+   * resent. When every upstream refused the connection and none has answered for `timeoutMs`, the
+   * request fails at once (refusal-policy.ts).
    */
   async request(request: UpstreamRequest, timeoutMs: number): Promise<BackendResponse> {
     const startedAt = Date.now();
@@ -84,6 +92,8 @@ export class UpstreamSet {
     // Shared and empty until a first failure, so the common path allocates no set.
     let tried: Set<Upstream> = NONE_TRIED;
     let backoff = this.#settings.retry.backoffMs;
+    // Whether every upstream tried in this round refused the connection.
+    let allRefused = true;
     for (let attempt = 1; ; attempt += 1) {
       const upstream = this.#pick(tried);
       // The first attempt has the whole timeout; a retry what is left of it.
@@ -96,8 +106,11 @@ export class UpstreamSet {
         const response = await upstream.request(request, remaining);
         if (!isDrainingResponse(response.statusCode, response.headers)) {
           if (upstream.succeeded(generation)) this.#publishReturn(upstream);
+          // No clock read on this path: when the request started is recent enough.
+          this.#refusals.answered(startedAt);
           return response;
         }
+        this.#refusals.answered(Date.now());
         reason = 'draining';
         failure = new GatewayError(
           'SWB_ERR_BACKEND_UNREACHABLE',
@@ -118,8 +131,12 @@ export class UpstreamSet {
       if (tried === NONE_TRIED) tried = new Set();
       tried.add(upstream);
       if (!this.#settings.retry.enabled || this.#closed) throw failure;
+      if (reason !== 'refused') allRefused = false;
       // Every upstream tried once already: wait a little before going round again.
       if (this.#untried(tried) === undefined) {
+        // All refused: nothing listens. Wait only for a replica that answered lately (restarting).
+        if (allRefused && !this.#refusals.keepWaiting([...tried].map((u) => u.origin), timeoutMs)) throw failure;
+        allRefused = true;
         const wait = Math.min(backoff, this.#settings.retry.maxBackoffMs, retryDeadline - Date.now());
         backoff *= 2;
         tried.clear();
@@ -196,8 +213,10 @@ export class UpstreamSet {
               !this.#closed &&
               u.ejected &&
               u.succeeded(generation)
-            )
+            ) {
+              this.#refusals.answered(Date.now());
               this.#publishReturn(u);
+            }
           }),
       );
     } finally {
