@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { upstreamSchema, type UpstreamConfig } from '../../src/config/upstream.js';
+import { BackendPools } from '../../src/integrations/pools.js';
 import { UpstreamSet, type UpstreamRequest } from '../../src/integrations/upstreams/upstream-set.js';
 import { unusedUrl } from '../helpers/backend.js';
 import { connectClient } from '../helpers/client.js';
@@ -335,6 +336,42 @@ describe('UpstreamSet', () => {
     expect(steady.bodies).toEqual(['a', 'b', 'c0', 'c1', 'c2', 'c3']);
     expect(returns).toEqual([]);
     expect(ejections).toHaveLength(1);
+  });
+
+  it('a replica that drains for one integration leaves every integration that sends to it', async () => {
+    const [leaving, staying] = await Promise.all([replica(), replica()]);
+    let draining = false;
+    leaving.handle((req, res, body) => {
+      if (req.url === '/readyz') {
+        res.writeHead(draining ? 503 : 200);
+        res.end();
+      } else if (draining) {
+        res.writeHead(503, { 'x-switchboard-draining': '1', connection: 'close' });
+        res.end();
+      } else res.end(`echo:${body}`);
+    });
+    const ejections = recordChannel('switchboard:upstream:ejection');
+    const pools = new BackendPools();
+    opened.push(pools as unknown as UpstreamSet);
+    const options = { origins: [leaving.url, staying.url], settings: settings({ probePath: '/readyz', probeIntervalMs: 20 }) };
+    const messages = pools.upstreams({ integration: 'message', ...options });
+    const disconnects = pools.upstreams({ integration: 'disconnect', ...options });
+    draining = true;
+    // Only the message integration meets the drain signal…
+    expect(await send(messages, 'm')).toEqual({ status: 200, text: 'echo:m' });
+    // …and the disconnect integration stops sending there too, without a request of its own.
+    expect(ejections).toEqual([
+      { integration: 'message', origin: leaving.url, reason: 'draining' },
+      { integration: 'disconnect', origin: leaving.url, reason: 'draining' },
+    ]);
+    for (let i = 0; i < 3; i += 1) expect(await send(disconnects, `d${i}`)).toEqual({ status: 200, text: `echo:d${i}` });
+    expect(leaving.bodies.filter((b) => b !== '')).toEqual(['m']);
+    // Once ready again, each set's own probe brings it back.
+    const returns = recordChannel('switchboard:upstream:return');
+    draining = false;
+    await vi.waitFor(() => {
+      expect(new Set(returns.map((r) => (r as { integration: string }).integration))).toEqual(new Set(['message', 'disconnect']));
+    });
   });
 
   it('probes an ejected upstream and brings it back once its probe path answers 2xx', async () => {

@@ -20,6 +20,20 @@ import { Upstream, type UpstreamAddress } from './upstream.js';
 /** One request, as an integration shaped it; the upstream's pool adds Host and Content-Length. */
 export type UpstreamRequest = BackendRequest;
 
+/**
+ * The other upstream sets of the gateway (BackendPools). A replica that says it is draining, or
+ * refuses connections, does so for every integration that sends to it: the set that learns it
+ * passes it on, so that the others stop sending there too, before the replica closes the
+ * keep-alive connections they would otherwise still use.
+ */
+export interface UpstreamPeers {
+  /** `from` ejected the upstream at `origin` because it is draining or refused the connection. */
+  replicaLeft(from: UpstreamSet, origin: string, reason: ReplicaLeftReason): void;
+}
+
+/** The ejection reasons that concern the replica (every integration), not one request or path. */
+export type ReplicaLeftReason = Extract<UndeliveredReason, 'draining' | 'refused'>;
+
 export interface UpstreamSetOptions {
   /** Integration name, for diagnostics. */
   readonly integration: string;
@@ -28,6 +42,8 @@ export interface UpstreamSetOptions {
   readonly settings: UpstreamConfig;
   /** Where the warning goes when every upstream refuses (refusal-policy.ts). */
   readonly logger?: RefusalLogger;
+  /** Told when a replica leaves (draining, refusing), to tell the other sets. */
+  readonly peers?: UpstreamPeers;
 }
 
 /** A configured origin and the upstreams it resolved to. */
@@ -49,11 +65,13 @@ export class UpstreamSet {
   #probing = false;
   #closed = false;
   readonly #refusals: RefusalPolicy;
+  readonly #peers: UpstreamPeers | undefined;
 
   constructor(options: UpstreamSetOptions) {
     this.#integration = options.integration;
     this.#settings = options.settings;
     this.#refusals = new RefusalPolicy(options.integration, options.logger);
+    this.#peers = options.peers;
     const pool = poolOptions(options.settings);
     this.#targets = options.origins.map((origin) => ({
       origin,
@@ -127,7 +145,10 @@ export class UpstreamSet {
         }
       }
       atUpstream(failure, upstream.origin);
-      if (upstream.eject()) this.#publishEjection(upstream, reason);
+      if (upstream.eject()) {
+        this.#publishEjection(upstream, reason);
+        if (reason === 'draining' || reason === 'refused') this.#peers?.replicaLeft(this, upstream.origin, reason);
+      }
       if (tried === NONE_TRIED) tried = new Set();
       tried.add(upstream);
       if (!this.#settings.retry.enabled || this.#closed) throw failure;
@@ -150,6 +171,15 @@ export class UpstreamSet {
         reason,
       });
     }
+  }
+
+  /**
+   * Another set learned that the replica at `origin` is draining or refuses connections: eject it
+   * here too (its probe brings it back). Answers to requests sent before count for nothing.
+   */
+  replicaLeft(origin: string, reason: ReplicaLeftReason): void {
+    for (const upstream of this.#all)
+      if (upstream.origin === origin && upstream.eject()) this.#publishEjection(upstream, reason);
   }
 
   /** Stops timers and closes every pool once its requests finish. */
