@@ -1,7 +1,8 @@
 /**
  * Test helpers for the zero-loss tests: the sample backend and redis-server as real child
  * processes on a free port chosen now (a restarted replica must come back on the same port),
- * stopped by pid; and closed-loop WebSocket clients that check every reply.
+ * stopped by pid, whose log lines a test can await; and closed-loop WebSocket clients that check
+ * every reply.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
