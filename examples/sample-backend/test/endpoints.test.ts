@@ -91,6 +91,27 @@ describe('POST /message', () => {
     expect(await (await send('again')).text()).toBe('again [#1]');
   });
 
+  it('answers after the delay asked for with x-sample-delay-ms, and logs it', async () => {
+    const before = Date.now();
+    const response = await fetch(`${started.url}/message`, {
+      method: 'POST',
+      headers: { ...context, [contextHeaders.connectionId]: 'slow-test', 'x-sample-delay-ms': '200' },
+      body: 'slow',
+    });
+    expect(await response.text()).toBe('slow [#1]');
+    expect(Date.now() - before).toBeGreaterThanOrEqual(190);
+    const entry = await started.log.waitFor((e) => e.msg === 'message: answering after a delay');
+    expect(entry.fields).toMatchObject({ connectionId: 'slow-test', delayMs: 200 });
+  });
+
+  it('answers 400, without counting the message, to an x-sample-delay-ms that is not a delay it allows', async () => {
+    const headers = { ...context, [contextHeaders.connectionId]: 'bad-delay-test' };
+    const bad = await fetch(`${started.url}/message`, { method: 'POST', headers: { ...headers, 'x-sample-delay-ms': 'soon' }, body: 'x' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ message: 'x-sample-delay-ms must be a whole number of milliseconds from 0 to 10000, got "soon"' });
+    expect(await (await fetch(`${started.url}/message`, { method: 'POST', headers, body: 'x' })).text()).toBe('x [#1]');
+  });
+
   it('echoes the text unchanged, with no session, when called without a connection id', async () => {
     const response = await fetch(`${started.url}/message`, { method: 'POST', body: 'direct' });
     expect(await response.text()).toBe('direct');

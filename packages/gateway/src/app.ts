@@ -97,7 +97,7 @@ export function buildGateway(config: Config, deps: GatewayDeps): Gateway {
     },
     clientProto: listenerTls.client === undefined ? 'http' : 'https',
   };
-  const pools = new BackendPools();
+  const pools = new BackendPools(logger);
   // One Lambda runner serves AWS_PROXY functions and Lambda authorizers alike.
   // The admin listener as this host reaches it, once it listens: local functions' management calls go there.
   let adminOrigin: string | undefined;

@@ -16,7 +16,7 @@ export const channels = {
   messageOut: channel('switchboard:message:out'),
   /** `{ routeKey, stage, status, latencyMs }` for each backend answer. */
   integrationResponse: channel('switchboard:integration:response'),
-  /** `{ routeKey, stage, code, latencyMs }` for each failed backend call. */
+  /** `{ routeKey, stage, code, latencyMs, upstream }` for each failed backend call; `upstream` is the replica (`http://ADDRESS:PORT`) it failed at, when an HTTP upstream failed. */
   integrationError: channel('switchboard:integration:error'),
   /** `{ stage }` for each `$connect` request (an upgrade with a known stage), accepted or not: AWS ConnectCount. */
   connectRequest: channel('switchboard:connect:request'),

@@ -79,7 +79,7 @@ export const upstreamSchema = z
           .min(0)
           .default(0)
           .describe(
-            'Longest time spent retrying an undelivered request; 0 means the whole integration timeout. Set it (e.g. 3000) to fail fast when every backend is down, at the cost of losing messages during longer restarts.',
+            'Longest time spent retrying an undelivered request; 0 means the whole integration timeout. A backend whose every replica refuses and none has answered for a whole integration timeout fails at once anyway; set this (e.g. 3000) to also fail sooner while a replica that answered lately restarts, at the cost of losing messages during longer restarts.',
           ),
       })
       .prefault({})

@@ -10,6 +10,7 @@ import { groupHeaders, type ErrorCode } from '@switchboard/protocol';
 import { parseGroupHeader } from '../cluster/group-index.js';
 import type { HandshakeInfo } from '../connections/connection.js';
 import { GatewayError } from '../errors.js';
+import { failedUpstreamOf } from '../integrations/upstreams/failed-upstream.js';
 import { CONNECT } from '../routing/router.js';
 import { channels } from '../diagnostics.js';
 import { connectEvent } from './connect-event.js';
@@ -74,7 +75,7 @@ export async function runConnect(ctx: GatewayContext, pending: PendingConnection
   } catch (error) {
     const failure = error instanceof GatewayError ? error : new GatewayError('SWB_ERR_INTERNAL', 'unexpected $connect failure', { cause: error });
     if (channels.integrationError.hasSubscribers) {
-      channels.integrationError.publish({ routeKey: CONNECT, stage: pending.stage, code: failure.code, latencyMs: performance.now() - started });
+      channels.integrationError.publish({ routeKey: CONNECT, stage: pending.stage, code: failure.code, latencyMs: performance.now() - started, upstream: failedUpstreamOf(failure) });
     }
     ctx.logger.warn({ connectionId: pending.id, code: failure.code, err: failure }, '$connect failed: answering 502');
     return { accepted: false, status: 502, code: failure.code, body: BAD_GATEWAY, contentType: 'application/json' };

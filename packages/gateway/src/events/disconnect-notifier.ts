@@ -9,6 +9,7 @@ import { GatewayError } from '../errors.js';
 import { DISCONNECT } from '../routing/router.js';
 import type { PendingConnection } from './connect.js';
 import type { IntegrationEvent } from '../integrations/integration-event.js';
+import { failedUpstreamOf } from '../integrations/upstreams/failed-upstream.js';
 import type { GatewayContext } from './gateway-context.js';
 
 export class DisconnectNotifier {
@@ -55,7 +56,7 @@ export class DisconnectNotifier {
         const latencyMs = performance.now() - started;
         if (channels.integrationError.hasSubscribers) {
           const code = error instanceof GatewayError ? error.code : 'SWB_ERR_INTERNAL';
-          channels.integrationError.publish({ routeKey: DISCONNECT, stage: connection.stage, code, latencyMs });
+          channels.integrationError.publish({ routeKey: DISCONNECT, stage: connection.stage, code, latencyMs, upstream: failedUpstreamOf(error) });
         }
         accessLog?.write({ event, status: 500, integrationLatency: latencyMs, errorMessage: 'Internal server error' });
         this.#ctx.logger.warn({ connectionId: connection.id, err: error }, '$disconnect could not be delivered (best-effort)');

@@ -16,6 +16,7 @@ import { newId } from '../connections/ids.js';
 import { channels } from '../diagnostics.js';
 import { GatewayError } from '../errors.js';
 import type { IntegrationEvent } from '../integrations/integration-event.js';
+import { failedUpstreamOf } from '../integrations/upstreams/failed-upstream.js';
 import type { GatewayContext } from './gateway-context.js';
 import type { SendBudget } from '../backpressure/send-budget.js';
 import type { QueueBudget } from '../backpressure/queue-budget.js';
@@ -209,7 +210,7 @@ export class MessageDispatcher {
     const { routeKey, requestId } = event;
     const failure = error instanceof GatewayError ? error : new GatewayError('SWB_ERR_INTERNAL', 'unexpected integration failure', { cause: error });
     if (channels.integrationError.hasSubscribers) {
-      channels.integrationError.publish({ routeKey, stage: connection.stage, code: failure.code, latencyMs: performance.now() - started });
+      channels.integrationError.publish({ routeKey, stage: connection.stage, code: failure.code, latencyMs: performance.now() - started, upstream: failedUpstreamOf(failure) });
     }
     if (failure.code === 'SWB_ERR_BAD_REQUEST_BODY') {
       ctx.logger.debug({ connectionId: connection.id, routeKey, requestId, code: failure.code, reason: failure.message }, 'message failed request validation');

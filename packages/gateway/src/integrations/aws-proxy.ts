@@ -10,9 +10,11 @@ import { GatewayError } from '../errors.js';
 import type { LambdaFunctionSpec } from '../lambda/lambda-function.js';
 import type { LambdaRunner } from '../lambda/lambda-runner.js';
 import { awsProxyEvent, AwsProxyEventEncoder, isPlainMessage } from './aws-proxy-event.js';
-import { classifyBackendError } from './backend-errors.js';
+import { classifyBackendError, withoutQuery } from './backend-errors.js';
 import { EventBatcher, writeJsonBytes } from './event-batcher.js';
+import type { BackendResponse } from './http1/backend-pool.js';
 import type { ApiIdentity, Integration, IntegrationEvent, IntegrationResponse } from './integration-event.js';
+import { atUpstream, urlAt } from './upstreams/failed-upstream.js';
 import type { UpstreamSet } from './upstreams/upstream-set.js';
 
 /** Where the event goes: a local function, or an HTTP endpoint that answers like one. */
@@ -75,7 +77,7 @@ export class AwsProxyIntegration implements Integration {
       const added = isPlainMessage(event)
         ? this.#batcher.add(event, this.#encoder.writeMessage)
         : this.#batcher.add(this.#encoder.bytes(event, traceIdOf(event)), writeJsonBytes);
-      return added.then(this.#respond);
+      return added.then(settledResponse);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
@@ -83,32 +85,37 @@ export class AwsProxyIntegration implements Integration {
 
   async #invokeAlone(event: IntegrationEvent): Promise<IntegrationResponse> {
     const traceId = traceIdOf(event);
-    const result =
-      this.#target.kind === 'function'
-        ? await this.#invokeFunction(this.#target, awsProxyEvent(event, this.#options.api, traceId))
-        : await this.#post(this.#target, this.#encoder.bytes(event, traceId));
-    return this.#respond(result);
+    const target = this.#target;
+    if (target.kind === 'function')
+      return this.#respond(
+        await this.#invokeFunction(target, awsProxyEvent(event, this.#options.api, traceId)),
+        `function ${target.fn.name}`,
+      );
+    const response = await this.#postJson(target, this.#encoder.bytes(event, traceId), JSON_LINE, this.#options.maxResponseBytes);
+    const source = endpointAt(target, response);
+    try {
+      return this.#respond(resultOf(response, source), source);
+    } catch (error) {
+      throw atUpstream(error, response.origin);
+    }
   }
 
-  /** The integration response of one result: a Lambda proxy result within the response size limit. */
-  readonly #respond = (result: unknown): IntegrationResponse => {
-    const response = proxyResponse(result, this.#describe());
+  /**
+   * The integration response of one result: a Lambda proxy result within the response size limit.
+   * `source` names the function, or the endpoint replica that answered.
+   */
+  #respond(result: unknown, source: string): IntegrationResponse {
+    const response = proxyResponse(result, source);
     if (response.body.length > this.#options.maxResponseBytes)
       throw new GatewayError(
         'SWB_ERR_BACKEND_BAD_RESPONSE',
-        `${this.#describe()} returned a body of more than ${this.#options.maxResponseBytes} bytes`,
+        `${source} returned a body of more than ${this.#options.maxResponseBytes} bytes`,
       );
     return response;
-  };
+  }
 
   async close(): Promise<void> {
     // The runner and the pools are shared and closed by their owner.
-  }
-
-  #describe(): string {
-    return this.#target.kind === 'function'
-      ? `function ${this.#target.fn.name}`
-      : `endpoint ${this.#target.uri}`;
   }
 
   async #invokeFunction(
@@ -135,29 +142,44 @@ export class AwsProxyIntegration implements Integration {
     }
   }
 
-  /** One event, alone in its request, as API Gateway sends it. */
-  #post(target: HttpTarget, eventJson: Buffer): Promise<unknown> {
-    return this.#postJson(target, eventJson, JSON_LINE, this.#options.maxResponseBytes);
-  }
-
-  /** One batch: a JSON array of `count` events, answered by an array of as many results. */
+  /**
+   * One batch: a JSON array of `count` events, answered by an array of as many results. Each
+   * result is settled here, while the replica that answered is known: its event gets the response,
+   * or the error that fails that event alone (`settledResponse`).
+   */
   async #postBatch(target: HttpTarget, body: Buffer, count: number): Promise<readonly unknown[]> {
-    const results = await this.#postJson(
+    const response = await this.#postJson(
       target,
       body,
       `${JSON_LINE}${eventBatchHeader}: ${count}\r\n`,
       this.#options.maxResponseBytes * count,
     );
+    const source = endpointAt(target, response);
+    const results = resultOf(response, source);
     if (!Array.isArray(results) || results.length !== count)
-      throw new GatewayError(
-        'SWB_ERR_BACKEND_BAD_RESPONSE',
-        `endpoint ${target.uri} answered a batch of ${count} events with ${Array.isArray(results) ? `${results.length} results` : 'something that is not an array'}: a batch is answered by a JSON array of one result per event, in order`,
+      throw atUpstream(
+        new GatewayError(
+          'SWB_ERR_BACKEND_BAD_RESPONSE',
+          `${source} answered a batch of ${count} events with ${Array.isArray(results) ? `${results.length} results` : 'something that is not an array'}: a batch is answered by a JSON array of one result per event, in order`,
+        ),
+        response.origin,
       );
-    return results as readonly unknown[];
+    const settled = results as unknown[];
+    for (let i = 0; i < count; i += 1) {
+      try {
+        settled[i] = this.#respond(settled[i], source);
+      } catch (error) {
+        settled[i] = atUpstream(error, response.origin);
+      }
+    }
+    return settled;
   }
 
-  /** POSTs `body` with `headerLines`; an answer over `maxBytes` fails in the HTTP client (`too-large`). */
-  async #postJson(target: HttpTarget, body: Buffer, headerLines: string, maxBytes: number): Promise<unknown> {
+  /**
+   * POSTs `body` with `headerLines` and resolves with a 2xx answer; an answer over `maxBytes` fails
+   * in the HTTP client (`too-large`). Failures name the replica that failed.
+   */
+  async #postJson(target: HttpTarget, body: Buffer, headerLines: string, maxBytes: number): Promise<BackendResponse> {
     try {
       const response = await target.upstreams.request(
         {
@@ -171,26 +193,44 @@ export class AwsProxyIntegration implements Integration {
         this.#options.timeoutMs,
       );
       if (response.statusCode < 200 || response.statusCode >= 300) {
-        throw new GatewayError(
-          'SWB_ERR_BACKEND_BAD_RESPONSE',
-          `endpoint ${target.uri} answered ${response.statusCode}: an AWS_PROXY endpoint reports failures in the result, as a function does`,
+        throw atUpstream(
+          new GatewayError(
+            'SWB_ERR_BACKEND_BAD_RESPONSE',
+            `${endpointAt(target, response)} answered ${response.statusCode}: an AWS_PROXY endpoint reports failures in the result, as a function does`,
+          ),
+          response.origin,
         );
       }
-      const text = response.body.toString();
-      if (text.trim() === '') return null;
-      try {
-        return JSON.parse(text) as unknown;
-      } catch (error) {
-        throw new GatewayError(
-          'SWB_ERR_BACKEND_BAD_RESPONSE',
-          `endpoint ${target.uri} answered with a body that is not JSON`,
-          { cause: error },
-        );
-      }
+      return response;
     } catch (error) {
       throw classifyBackendError(error, target.uri, this.#options.timeoutMs);
     }
   }
+}
+
+/** `endpoint URL` of the replica that gave `response`, for messages (without the query string). */
+function endpointAt(target: HttpTarget, response: BackendResponse): string {
+  return `endpoint ${withoutQuery(urlAt(target.uri, response.origin))}`;
+}
+
+/** The JSON result in an endpoint's answer; an empty body is no result (null). */
+function resultOf(response: BackendResponse, source: string): unknown {
+  const text = response.body.toString();
+  if (text.trim() === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw atUpstream(
+      new GatewayError('SWB_ERR_BACKEND_BAD_RESPONSE', `${source} answered with a body that is not JSON`, { cause: error }),
+      response.origin,
+    );
+  }
+}
+
+/** A batched event's settled result (#postBatch): its response, or the error that fails it alone. */
+function settledResponse(settled: unknown): IntegrationResponse {
+  if (settled instanceof Error) throw settled;
+  return settled as IntegrationResponse;
 }
 
 /** The `X-Amzn-Trace-Id` of a call: only a CONNECT event carries one. */

@@ -4,13 +4,24 @@
  * within the integration timeout) and bad response (an answer the gateway cannot use).
  */
 import { GatewayError } from '../errors.js';
+import { atUpstream, failedUpstreamOf, urlAt } from './upstreams/failed-upstream.js';
 
 const TIMEOUT_CODES = new Set(['timeout', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const BAD_RESPONSE_CODES = new Set(['bad-response', 'too-large', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_RES_EXCEEDED_MAX_SIZE']);
 
+/**
+ * `fullUrl` is the integration's URL for this call; when the upstream set noted the replica the
+ * call failed at (failed-upstream.ts), the message names that replica instead, and the error keeps
+ * it as `upstream` (a field of the logged error).
+ */
 export function classifyBackendError(error: unknown, fullUrl: string, timeoutMs: number): GatewayError {
   if (error instanceof GatewayError) return error;
-  const url = withoutQuery(fullUrl);
+  const upstream = failedUpstreamOf(error);
+  const failure = classify(error, withoutQuery(urlAt(fullUrl, upstream)), timeoutMs);
+  return upstream === undefined ? failure : atUpstream(failure, upstream);
+}
+
+function classify(error: unknown, url: string, timeoutMs: number): GatewayError {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && TIMEOUT_CODES.has(code)) {
     return new GatewayError('SWB_ERR_BACKEND_TIMEOUT', `backend ${url} did not answer within ${timeoutMs} ms`, { cause: error });

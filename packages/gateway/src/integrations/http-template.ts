@@ -8,7 +8,8 @@ import { awsHeaders, contextHeaders } from '@switchboard/protocol';
 import type { IntegrationConfig } from '../config/schema.js';
 import { newTraceId } from '../connections/ids.js';
 import { GatewayError } from '../errors.js';
-import { classifyBackendError } from './backend-errors.js';
+import { classifyBackendError, withoutQuery } from './backend-errors.js';
+import { atUpstream, urlAt } from './upstreams/failed-upstream.js';
 import type { ApiIdentity, Integration, IntegrationEvent, IntegrationResponse } from './integration-event.js';
 import type { MappingTemplates } from './mapping-templates.js';
 import type { UpstreamSet } from './upstreams/upstream-set.js';
@@ -87,6 +88,7 @@ export class HttpTemplateIntegration implements Integration {
     let status: number;
     let responseHeaders: Record<string, string | string[] | undefined>;
     let text: string;
+    let answeredBy: string;
     try {
       const response = await this.#upstreams.request(
         {
@@ -101,13 +103,17 @@ export class HttpTemplateIntegration implements Integration {
       status = response.statusCode;
       responseHeaders = response.headers;
       text = response.body.toString();
+      answeredBy = response.origin;
     } catch (error) {
       throw classifyBackendError(error, target, this.#config.timeoutMs);
     }
     if (Buffer.byteLength(text) > this.#options.maxResponseBytes)
-      throw new GatewayError(
-        'SWB_ERR_BACKEND_BAD_RESPONSE',
-        `backend ${target} answered with more than ${this.#options.maxResponseBytes} bytes`,
+      throw atUpstream(
+        new GatewayError(
+          'SWB_ERR_BACKEND_BAD_RESPONSE',
+          `backend ${withoutQuery(urlAt(target, answeredBy))} answered with more than ${this.#options.maxResponseBytes} bytes`,
+        ),
+        answeredBy,
       );
     const reply = this.#templates.respond(status, responseHeaders, text, event);
     return { status, headers: responseHeaders, body: Buffer.from(reply) };

@@ -25,11 +25,12 @@ describe('metrics endpoints', () => {
       else if (req.path.startsWith('/message')) res.writeHead(200).end(req.body);
       else res.writeHead(200).end();
     });
-    const dead = await unusedUrl();
+    const [dead, alsoDead] = [await unusedUrl(), await unusedUrl()];
     const base = routesTo(backend.url, { fail: { path: '/fail', twoWay: true } });
     gateway = await startTestGateway({
       routes: { ...base.routes, gone: { integration: 'gone' } },
-      integrations: { ...base.integrations, gone: { uri: `${dead}/gone`, timeoutMs: 500 } },
+      // Two upstreams that refuse: the call is retried on the second, then fails at once (none ever answered).
+      integrations: { ...base.integrations, gone: { uri: `${dead}/gone`, uris: [`${alsoDead}/gone`], timeoutMs: 500 } },
       api: { stages: ['dev', 'prod'] },
     });
   });
@@ -89,7 +90,7 @@ describe('metrics endpoints', () => {
     expect(sample(text, 'switchboard_open_connections{stage="dev"}')).toBe(1);
     expect(sample(text, 'switchboard_open_connections{stage="prod"}')).toBe(0);
     expect(sample(text, 'switchboard_messages_per_second{stage="dev"}')).toBeGreaterThan(0);
-    // The dead upstream was ejected and the undelivered call retried before it failed.
+    // The dead upstreams were ejected and the undelivered call retried before it failed.
     expect(sample(text, 'switchboard_upstream_ejections_total{integration="gone"}')).toBeGreaterThanOrEqual(
       1,
     );

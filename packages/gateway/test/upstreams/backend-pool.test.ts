@@ -5,6 +5,7 @@
  * failures and whether the request was sent, recycling (keep-alive hint, idle time, request count,
  * age), and close() and destroy().
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
@@ -120,6 +121,17 @@ async function rawBackend(onData: (connection: RawConnection) => void): Promise<
     },
   });
   return { port: (server.address() as AddressInfo).port, connections };
+}
+
+/** The pool's own sockets (Node publishes each client socket on `net.client.socket`), until the test ends. */
+function clientSockets(): Socket[] {
+  const sockets: Socket[] = [];
+  const listener = (message: unknown): void => {
+    sockets.push((message as { socket: Socket }).socket);
+  };
+  subscribe('net.client.socket', listener);
+  opened.push({ close: () => Promise.resolve(void unsubscribe('net.client.socket', listener)) });
+  return sockets;
 }
 
 function pool(port: number, options: Partial<BackendPoolOptions> = {}): BackendPool {
@@ -454,6 +466,64 @@ describe('BackendPool', () => {
       expect(error).toMatchObject({ code: 'bad-request', sent: false });
       expect(text(await backendPool.request(get('/after'), 1_000))).toBe('ok:/after');
       expect(backend.seen.map(({ req }) => req.url)).toEqual(['/after']);
+    });
+  });
+
+  describe('a connection the server ended, and writes Node refuses', () => {
+    it('never sends on a connection after the server FIN, even before it closes: a new connection takes the request', async () => {
+      const sockets = clientSockets();
+      const backend = await rawBackend((connection) => {
+        if (connection.requests().length === 1) connection.socket.write(ok(`answer ${backend.connections.indexOf(connection)}`));
+      });
+      const backendPool = pool(backend.port);
+      expect(text(await backendPool.request(get('/1'), 1_000))).toBe('answer 0');
+      const [socket] = sockets;
+      if (socket === undefined) throw new Error('the pool opened no connection');
+      // The next request is made the moment the FIN is seen ('end'), before the socket has closed.
+      const second = new Promise<BackendResponse>((resolve, reject) => {
+        socket.once('end', () => {
+          backendPool.request(get('/2'), 1_000).then(resolve, reject);
+        });
+      });
+      backend.connections[0]?.socket.end();
+      expect(text(await second)).toBe('answer 1');
+      expect(backend.connections.map((c) => paths(c.requests()))).toEqual([['/1'], ['/2']]);
+    });
+
+    it('reports a request whose write Node refused (the socket destroyed before its batched write left) as not sent', async () => {
+      const sockets = clientSockets();
+      const backend = await httpBackend();
+      // Pipelining batches writes until the end of the event-loop turn.
+      const backendPool = pool(backend.port, { pipelining: 2 });
+      expect(text(await backendPool.request(get('/warm'), 1_000))).toBe('ok:/warm');
+      const refused = backendPool.request(get('/never'), 1_000);
+      sockets[0]?.destroy();
+      const error = await rejection(refused);
+      expect(error.sent).toBe(false);
+      expect(['closed', 'ERR_STREAM_DESTROYED']).toContain(error.code);
+      expect(backend.seen.map(({ req }) => req.url)).toEqual(['/warm']);
+    });
+
+    it('reports a request written on a connection the server had reset (EPIPE or ECONNRESET from the write) as not sent', async () => {
+      // The answer and the reset leave together: the reset is in the kernel before the answer is read.
+      const backend = await rawBackend((connection) => {
+        if (connection.requests().length !== 1) return;
+        connection.socket.write(ok('answered'));
+        connection.socket.resetAndDestroy();
+      });
+      const backendPool = pool(backend.port);
+      const first = backendPool.request(get('/1'), 1_000);
+      // Sent as soon as the answer is read, on the same idle connection, before the reset is read.
+      const second = first.then(() => backendPool.request(get('/2'), 1_000));
+      expect(text(await first)).toBe('answered');
+      const outcome = await second.then(
+        (response) => ({ answered: text(response) }),
+        (error: unknown) => ({ failed: error as Error & { code?: string; sent?: boolean } }),
+      );
+      // Either the reset was read first (a new connection answered) or the write was refused: never "sent".
+      if ('answered' in outcome) expect(outcome.answered).toBe('answered');
+      else expect(outcome.failed).toMatchObject({ code: expect.stringMatching(/^(EPIPE|ECONNRESET|closed)$/) as unknown, sent: false });
+      expect(backend.connections[0]?.requests().length).toBe(1);
     });
   });
 

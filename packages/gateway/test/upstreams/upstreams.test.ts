@@ -6,9 +6,10 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { upstreamSchema, type UpstreamConfig } from '../../src/config/upstream.js';
+import { BackendPools } from '../../src/integrations/pools.js';
 import { UpstreamSet, type UpstreamRequest } from '../../src/integrations/upstreams/upstream-set.js';
 import { unusedUrl } from '../helpers/backend.js';
 import { connectClient } from '../helpers/client.js';
@@ -72,6 +73,19 @@ async function replica(port = 0): Promise<Replica> {
     },
   };
   opened.push(r);
+  return r;
+}
+
+/**
+ * A replica whose answers close their connection: once stopped, nothing of it is left in the pool,
+ * so what follows meets a refusal (and not a keep-alive connection the server is closing).
+ */
+async function closingReplica(): Promise<Replica> {
+  const r = await replica();
+  r.handle((_req, res, body) => {
+    res.setHeader('connection', 'close');
+    res.end(`echo:${body}`);
+  });
   return r;
 }
 
@@ -168,6 +182,36 @@ describe('UpstreamSet', () => {
     expect(retries).toEqual([]);
   });
 
+  it('resends a request whose write was refused because the server reset the keep-alive connection after its last answer', async () => {
+    // Each connection gets one answer, then a reset sent with it: the next request, made as soon as
+    // the answer is read, is written on that connection before its reset is read, and refused.
+    let connections = 0;
+    const requests: string[] = [];
+    const server = createNetServer((socket) => {
+      connections += 1;
+      socket.on('error', () => undefined);
+      let received = '';
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString('latin1');
+        const end = received.indexOf('\r\n\r\n');
+        const length = Number(/content-length: (\d+)/i.exec(received)?.[1] ?? 0);
+        if (end === -1 || received.length < end + 4 + length) return;
+        const body = received.slice(end + 4, end + 4 + length);
+        requests.push(body);
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${5 + body.length}\r\n\r\necho:${body}`);
+        socket.resetAndDestroy();
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    opened.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) } as unknown as UpstreamSet);
+    const set = upstreamSet([`http://127.0.0.1:${(server.address() as AddressInfo).port}`]);
+    for (let i = 0; i < 10; i += 1) expect(await send(set, `r${i}`)).toEqual({ status: 200, text: `echo:r${i}` });
+    // Every request reached the server once, each on a connection of its own.
+    expect(requests).toEqual(Array.from({ length: 10 }, (_, i) => `r${i}`));
+    expect(connections).toBe(10);
+  });
+
   it('a 503 without the drain header is an answer, not a reason to resend', async () => {
     const [failing, other] = await Promise.all([replica(), replica()]);
     failing.handle((_req, res) => {
@@ -179,30 +223,66 @@ describe('UpstreamSet', () => {
     expect(other.bodies).toEqual([]);
   });
 
-  it('waits with backoff for a single upstream to come back, within the timeout', async () => {
-    const dead = await unusedUrl();
-    const port = Number(new URL(dead).port);
-    const set = upstreamSet([dead], { retry: { backoffMs: 20, maxBackoffMs: 50 } });
+  it('waits with backoff for a single upstream that answered lately to come back, within the timeout', async () => {
+    const before = await closingReplica();
+    const set = upstreamSet([before.url], { retry: { backoffMs: 20, maxBackoffMs: 50 } });
+    expect((await send(set, 'alive')).text).toBe('echo:alive');
+    // It stops (a restart): it answered a moment ago, so requests wait for it.
+    await before.close();
     const answer = send(set, 'patient', 5_000);
     // The request is refused at least once before the replica starts on that port.
     const retries = recordChannel('switchboard:upstream:retry');
     await vi.waitFor(() => {
       expect(retries.length).toBeGreaterThan(0);
     });
-    const back = await replica(port);
+    const back = await replica(before.port);
     expect(await answer).toEqual({ status: 200, text: 'echo:patient' });
     expect(back.bodies).toEqual(['patient']);
   });
 
-  it('gives up with the last failure once the integration timeout has passed', async () => {
-    const set = upstreamSet([await unusedUrl()], { retry: { backoffMs: 10, maxBackoffMs: 20 } });
+  it('gives up with the last failure once the integration timeout has passed, then fails at once while nothing answers', async () => {
+    const gone = await closingReplica();
+    const set = upstreamSet([gone.url], { retry: { backoffMs: 10, maxBackoffMs: 20 } });
     const started = Date.now();
-    await expect(send(set, 'x', 300)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await send(set, 'alive', 300);
+    await gone.close();
+    // It answered a moment ago: the request waits for it, up to the integration timeout.
+    await expect(send(set, 'x', 300)).rejects.toMatchObject({ code: 'ECONNREFUSED', upstream: gone.url });
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    // Nothing has answered for a whole integration timeout now: the next request fails at once.
+    const next = Date.now();
+    await expect(send(set, 'y', 300)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(Date.now() - next).toBeLessThan(250);
+  });
+
+  it('fails at once when every upstream refuses and none ever answered, warning once per interval with their names', async () => {
+    const [deadA, deadB] = [await unusedUrl(), await unusedUrl()];
+    const warnings: { fields: Record<string, unknown>; message: string }[] = [];
+    const set = new UpstreamSet({
+      integration: 'test',
+      origins: [deadA, deadB],
+      settings: settings(),
+      logger: { warn: (fields, message) => warnings.push({ fields: fields as Record<string, unknown>, message }) },
+    });
+    opened.push(set);
+    const started = Date.now();
+    // The integration timeout is 29 s: the error comes long before it.
+    await expect(send(set, 'x', 29_000)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(send(set, 'y', 29_000)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    // One warning for the two requests (the next only after REFUSAL_LOG_INTERVAL_MS), naming both.
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.fields).toMatchObject({ integration: 'test', code: 'SWB_ERR_BACKEND_UNREACHABLE', lastAnswerMsAgo: null });
+    expect(new Set(warnings[0]?.fields.refused as string[])).toEqual(new Set([deadA, deadB]));
+    expect(warnings[0]?.message).toContain(deadA);
+    expect(warnings[0]?.message).toContain('Is the backend running');
   });
 
   it('stops retrying at retry.budgetMs when it is shorter than the integration timeout', async () => {
-    const set = upstreamSet([await unusedUrl()], { retry: { backoffMs: 10, maxBackoffMs: 20, budgetMs: 150 } });
+    const gone = await closingReplica();
+    const set = upstreamSet([gone.url], { retry: { backoffMs: 10, maxBackoffMs: 20, budgetMs: 150 } });
+    await send(set, 'alive', 5_000);
+    await gone.close();
     const started = Date.now();
     await expect(send(set, 'x', 5_000)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     const elapsed = Date.now() - started;
@@ -215,6 +295,83 @@ describe('UpstreamSet', () => {
     const set = upstreamSet([await unusedUrl(), live.url], { retry: { enabled: false } });
     await expect(send(set, 'x')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     expect(await send(set, 'y')).toEqual({ status: 200, text: 'echo:y' });
+  });
+
+  it('an answer to a request sent before the ejection does not bring a draining upstream back', async () => {
+    const [slow, steady] = await Promise.all([replica(), replica()]);
+    let draining = false;
+    let releaseSlow: (() => void) | undefined;
+    const slowArrived = new Promise<void>((arrived) => {
+      slow.handle((req, res, body) => {
+        if (req.url === '/readyz') {
+          res.writeHead(draining ? 503 : 200);
+          res.end();
+        } else if (body === 'slow') {
+          // Held until the test releases it: a long request the replica finishes while it drains.
+          releaseSlow = () => res.end('echo:slow');
+          arrived();
+        } else if (draining) {
+          res.writeHead(503, { 'x-switchboard-draining': '1', connection: 'close' });
+          res.end();
+        } else res.end(`echo:${body}`);
+      });
+    });
+    const returns = recordChannel('switchboard:upstream:return');
+    const ejections = recordChannel('switchboard:upstream:ejection');
+    const set = upstreamSet([slow.url, steady.url], { probeIntervalMs: 20, probePath: '/readyz' });
+    const slowAnswer = send(set, 'slow', 10_000);
+    await slowArrived;
+    draining = true;
+    // Round-robin: 'a' goes to the steady upstream, 'b' to the draining one, which ejects it.
+    expect(await send(set, 'a')).toEqual({ status: 200, text: 'echo:a' });
+    expect(await send(set, 'b')).toEqual({ status: 200, text: 'echo:b' });
+    expect(ejections).toEqual([{ integration: 'test', origin: slow.url, reason: 'draining' }]);
+    releaseSlow?.();
+    expect(await slowAnswer).toEqual({ status: 200, text: 'echo:slow' });
+    // The slow answer was sent before the ejection: it proves nothing, the upstream stays out.
+    expect(set.upstreams.find((u) => u.origin === slow.url)?.ejected).toBe(true);
+    for (let i = 0; i < 4; i += 1) expect(await send(set, `c${i}`)).toEqual({ status: 200, text: `echo:c${i}` });
+    // Probes (GET /readyz, empty bodies) aside, the draining upstream got nothing more.
+    expect(slow.bodies.filter((b) => b !== '')).toEqual(['slow', 'b']);
+    expect(steady.bodies).toEqual(['a', 'b', 'c0', 'c1', 'c2', 'c3']);
+    expect(returns).toEqual([]);
+    expect(ejections).toHaveLength(1);
+  });
+
+  it('a replica that drains for one integration leaves every integration that sends to it', async () => {
+    const [leaving, staying] = await Promise.all([replica(), replica()]);
+    let draining = false;
+    leaving.handle((req, res, body) => {
+      if (req.url === '/readyz') {
+        res.writeHead(draining ? 503 : 200);
+        res.end();
+      } else if (draining) {
+        res.writeHead(503, { 'x-switchboard-draining': '1', connection: 'close' });
+        res.end();
+      } else res.end(`echo:${body}`);
+    });
+    const ejections = recordChannel('switchboard:upstream:ejection');
+    const pools = new BackendPools();
+    opened.push(pools as unknown as UpstreamSet);
+    const options = { origins: [leaving.url, staying.url], settings: settings({ probePath: '/readyz', probeIntervalMs: 20 }) };
+    const messages = pools.upstreams({ integration: 'message', ...options });
+    const disconnects = pools.upstreams({ integration: 'disconnect', ...options });
+    draining = true;
+    // Only the message integration meets the drain signal…
+    expect(await send(messages, 'm')).toEqual({ status: 200, text: 'echo:m' });
+    // …and the disconnect integration stops sending there too, without a request of its own.
+    expect(ejections).toEqual([
+      { integration: 'message', origin: leaving.url, reason: 'draining' },
+      { integration: 'disconnect', origin: leaving.url, reason: 'draining' },
+    ]);
+    for (let i = 0; i < 3; i += 1) expect(await send(disconnects, `d${i}`)).toEqual({ status: 200, text: `echo:d${i}` });
+    expect(leaving.bodies.filter((b) => b !== '')).toEqual(['m']);
+    // Once ready again, each set's own probe brings it back.
+    const returns = recordChannel('switchboard:upstream:return');
+    draining = false;
+    await vi.waitFor(() => {
+      expect(new Set(returns.map((r) => (r as { integration: string }).integration))).toEqual(new Set(['message', 'disconnect']));
+    });
   });
 
   it('probes an ejected upstream and brings it back once its probe path answers 2xx', async () => {

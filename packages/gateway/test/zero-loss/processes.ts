@@ -1,7 +1,8 @@
 /**
  * Test helpers for the zero-loss tests: the sample backend and redis-server as real child
  * processes on a free port chosen now (a restarted replica must come back on the same port),
- * stopped by pid; and closed-loop WebSocket clients that check every reply.
+ * stopped by pid, whose log lines a test can await; and closed-loop WebSocket clients that check
+ * every reply.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -46,6 +47,22 @@ export async function stopChild(
   return code;
 }
 
+/** Resolves at the next whole line of `stream` that matches `pattern`. */
+export function nextLine(stream: NodeJS.ReadableStream, pattern: RegExp): Promise<string> {
+  return new Promise((resolve) => {
+    let pending = '';
+    const onData = (chunk: Buffer): void => {
+      const lines = (pending + chunk.toString()).split('\n');
+      pending = lines.pop() ?? '';
+      const line = lines.find((l) => pattern.test(l));
+      if (line === undefined) return;
+      stream.off('data', onData);
+      resolve(line);
+    };
+    stream.on('data', onData);
+  });
+}
+
 /** Starts a child and resolves once a line of its stdout matches `ready`; rejects if it exits first. */
 async function startChild(
   command: string,
@@ -76,6 +93,8 @@ async function startChild(
 export interface BackendProcess {
   readonly child: ChildProcess;
   readonly port: number;
+  /** Resolves at the next line the backend logs (stderr, at its log level) that matches `pattern`. */
+  nextLog(pattern: RegExp): Promise<string>;
 }
 
 /** The built sample backend (`npx tsc -b` first) on `port`, with the given store flags. */
@@ -84,6 +103,7 @@ export async function startSampleBackend(
   storeArgs: string[],
   drainDelayMs = 300,
   env: NodeJS.ProcessEnv = {},
+  logLevel: 'warn' | 'info' = 'warn',
 ): Promise<BackendProcess> {
   if (!existsSync(sampleBackendMain)) throw new Error(`${sampleBackendMain} is missing: run npx tsc -b`);
   const child = await startChild(
@@ -95,13 +115,15 @@ export async function startSampleBackend(
       '--drain-delay-ms',
       String(drainDelayMs),
       '--log-level',
-      'warn',
+      logLevel,
       ...storeArgs,
     ],
     /sample backend listening on/,
     env,
   );
-  return { child, port };
+  const { stderr } = child;
+  if (stderr === null) throw new Error('the sample backend was started without a stderr pipe');
+  return { child, port, nextLog: (pattern) => nextLine(stderr, pattern) };
 }
 
 /** A throwaway redis-server on `port`, keeping nothing on disk. */
@@ -133,12 +155,14 @@ export interface ClosedLoopClient {
 /**
  * A client that sends `name-k`, waits for its reply, and sends the next: each reply must be
  * `name-k [#n]` with n counting up by one from the first reply, so a message lost, repeated or
- * answered out of order, and a session count that did not carry on, all show up.
+ * answered out of order, and a session count that did not carry on, all show up. `compose` makes
+ * the k-th message text otherwise (a JSON message for another route, say).
  */
 export async function closedLoopClient(
   url: string,
   name: string,
   accept?: (reply: string) => boolean,
+  compose: (name: string, k: number) => string = (n, k) => `${n}-${k}`,
 ): Promise<ClosedLoopClient> {
   const client: TestClient = await connectClient(url);
   const stats: LoopStats = { answered: 0, unexpected: [], accepted: 0, disconnects: [] };
@@ -149,7 +173,7 @@ export async function closedLoopClient(
   const loop = (async () => {
     let count: number | undefined;
     for (let k = 0; !state.stopping; k += 1) {
-      const text = `${name}-${k}`;
+      const text = compose(name, k);
       client.send(text);
       const reply = await Promise.race([client.next(), client.closed.then(() => undefined)]);
       if (reply === undefined) return;

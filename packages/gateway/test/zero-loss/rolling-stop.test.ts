@@ -3,7 +3,8 @@
  * come back while closed-loop clients keep sending through the gateway, and no client notices:
  * no disconnect, no error frame, every message answered once and in order, and the session counts
  * carry on across replicas (SQLite in a shared file, and Redis). Also one replica stopped and
- * restarted within the integration timeout.
+ * restarted within the integration timeout, and 24 stops in a row of three replicas, each while a
+ * slow request is in flight on the replica stopping.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +18,7 @@ import {
   startSampleBackend,
   stopAllChildren,
   stopChild,
+  type BackendProcess,
   type ClosedLoopClient,
 } from './processes.js';
 import { inCi, redisReachable } from './services.js';
@@ -67,6 +69,29 @@ async function progress(clients: readonly ClosedLoopClient[], more: number): Pro
     },
     { timeout: 10_000, interval: 10 },
   );
+}
+
+/** `promise`, or a failure naming `what` if it has not settled within `ms` (a deadline, not a wait). */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Every `switchboard:upstream:return` of `origin` (any integration) from now until `stop()`. */
+function recordReturns(origin: string): { count(): number; stop(): void } {
+  let count = 0;
+  const listener = (message: unknown): void => {
+    if ((message as { origin: string }).origin === origin) count += 1;
+  };
+  subscribe('switchboard:upstream:return', listener);
+  return { count: () => count, stop: () => unsubscribe('switchboard:upstream:return', listener) };
 }
 
 /** Resolves when the message integration puts `port` back in rotation (its probe passed). */
@@ -160,5 +185,81 @@ describe('one replica stopped and restarted within the integration timeout', () 
     await progress(clients, 20);
     await expectNobodyNoticed(clients);
     await stopChild(replica.child);
+  });
+});
+
+describe('24 stops in a row of three replicas, each with a slow request in flight', () => {
+  const STOPS = 24;
+  const SLOW_MS = 250;
+
+  it('no client notices, and no draining replica is put back in rotation by its slow answers', { timeout: 120_000 }, async () => {
+    const ports = await Promise.all([freePort(), freePort(), freePort()]);
+    const storeArgs = ['--store', 'sqlite', '--sqlite-path', join(dir, 'stress.db')];
+    // Logging at info: each slow request logs 'answering after a delay' as its wait starts.
+    const start = (port: number) => startSampleBackend(port, storeArgs, 200, {}, 'info');
+    // Each replica, or its restart in progress: a replica restarts while the next one stops, and
+    // the one before is back first, so one or two of the three serve at every moment.
+    const replicas: Promise<BackendProcess>[] = ports.map(start);
+    await Promise.all(replicas);
+    const origin = (port: number) => `http://127.0.0.1:${port}`;
+    const integration = (path: string, extra: Record<string, unknown> = {}) => ({
+      uri: `${origin(ports[0])}${path}`,
+      uris: ports.slice(1).map((port) => `${origin(port)}${path}`),
+      timeoutMs: 5_000,
+      upstream: { probePath: '/readyz', probeIntervalMs: 50 },
+      ...extra,
+    });
+    const ejections = recordEjections();
+    await using gateway = await startTestGateway({
+      routes: {
+        $connect: { integration: 'connect' },
+        $disconnect: { integration: 'disconnect' },
+        $default: { integration: 'message', twoWay: true },
+        slow: { integration: 'slow', twoWay: true },
+      },
+      integrations: {
+        connect: integration('/connect'),
+        disconnect: integration('/disconnect'),
+        message: integration('/message'),
+        // The same endpoint, answered SLOW_MS late: requests in flight when SIGTERM arrives.
+        slow: integration('/message', { requestParameters: { 'integration.request.header.x-sample-delay-ms': `'${SLOW_MS}'` } }),
+      },
+    });
+    const fast = await Promise.all(Array.from({ length: 4 }, (_, i) => closedLoopClient(gateway.url(), `f${i}`)));
+    const slow = await Promise.all(
+      Array.from({ length: 3 }, (_, i) =>
+        closedLoopClient(gateway.url(), `s${i}`, undefined, (name, k) => JSON.stringify({ action: 'slow', id: `${name}-${k}` })),
+      ),
+    );
+    const clients = [...fast, ...slow];
+    await progress(clients, 2);
+
+    for (let stop = 0; stop < STOPS; stop += 1) {
+      const index = stop % replicas.length;
+      // The restart begun two stops ago (that of the replica after this one) is done.
+      await replicas[(index + 1) % replicas.length];
+      const replica = await replicas[index];
+      if (replica === undefined) throw new Error(`no replica ${index}`);
+      // Stop it the moment a slow request starts on it: that request is in flight throughout the drain.
+      await within(replica.nextLog(/answering after a delay/), 15_000, `a slow request reaching replica ${index} (stop ${stop})`);
+      const returns = recordReturns(origin(replica.port));
+      expect(await stopChild(replica.child)).toBe(0);
+      returns.stop();
+      // While it drained, nothing put it back: its slow answers were to requests sent before its ejection.
+      expect(returns.count(), `stop ${stop}: a draining replica went back into rotation`).toBe(0);
+      const restart = start(replica.port);
+      // Awaited before this replica stops again, and at the end; never left unhandled meanwhile.
+      restart.catch(() => undefined);
+      replicas[index] = restart;
+      await progress(fast, 2);
+    }
+    const running = await Promise.all(replicas);
+
+    await progress(clients, 1);
+    await expectNobodyNoticed(clients);
+    ejections.stop();
+    expect([...ejections.origins].sort()).toEqual(ports.map(origin).sort());
+    for (const client of clients) expect(client.stats.answered).toBeGreaterThan(2);
+    await Promise.all(running.map((replica) => stopChild(replica.child)));
   });
 });

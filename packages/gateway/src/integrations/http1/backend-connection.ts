@@ -3,7 +3,8 @@
  * pool's pipelining depth, answered in order. Each request is encoded into one buffer and written
  * through the write batch (one syscall per connection per event-loop turn); answers are read with
  * ResponseParser, several per chunk when pipelined. It keeps no timer: the pool's sweep checks the
- * deadlines of the exchanges in flight (`expire`).
+ * deadlines of the exchanges in flight (`expire`). Once the server ended its side (FIN) or the
+ * socket failed, it takes no new request; a request whose write Node refused counts as not sent.
  */
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
@@ -23,6 +24,11 @@ export interface BackendAddress {
   readonly servername?: string;
   /** Certificate authorities trusted for https instead of Node's defaults (tests, private CAs). */
   readonly ca?: string | Buffer;
+  /**
+   * How answers name this backend (`http://ADDRESS:PORT`).
+   * @default built from protocol, host and port
+   */
+  readonly origin?: string;
 }
 
 export interface Exchange {
@@ -35,8 +41,13 @@ export interface Exchange {
   deadline: number;
   /** Whether this is the last request on its connection (it asks the server to close). */
   last: boolean;
-  /** True once the request was handed to a connected socket. */
+  /**
+   * True once the request was handed to a connected socket; false again when Node refused its
+   * write (the backend never had the whole request).
+   */
   sent: boolean;
+  /** The number of the connection's write that carries this request (set by the connection). */
+  writeSeq: number;
   resolve(response: ParsedResponse): void;
   reject(error: Error): void;
 }
@@ -66,18 +77,22 @@ export class BackendConnection {
   readonly #host: string;
   readonly #owner: ConnectionOwner;
   readonly #batched: boolean;
-  readonly #parser = new ResponseParser();
+  readonly #parser: ResponseParser;
   /** Exchanges in flight, oldest first; the first is the one the parser reads. */
   #exchanges: Exchange[] = [];
   #connected = false;
   #ended = false;
   #error: Error | undefined;
+  /** Writes started on the socket, and writes whose callback has run: callbacks run in order. */
+  #writesStarted = 0;
+  #writesDone = 0;
 
   /** `batched`: coalesce the writes of one event-loop turn (worth it only with pipelining). */
   constructor(address: BackendAddress, owner: ConnectionOwner, batched: boolean) {
     this.#owner = owner;
     this.#batched = batched;
     this.#host = address.hostHeader;
+    this.#parser = new ResponseParser(address.origin ?? originOf(address));
     const secure = address.protocol === 'https:';
     this.#socket = secure
       ? connectTls({
@@ -93,8 +108,10 @@ export class BackendConnection {
     socket.on(secure ? 'secureConnect' : 'connect', () => this.#onConnect());
     socket.on('timeout', () => this.#onConnectTimeout());
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('end', () => this.#onEnd());
     socket.on('error', (error: Error) => {
       this.#error ??= error;
+      this.retiring = true;
     });
     socket.on('close', () => this.#onClose());
   }
@@ -121,6 +138,11 @@ export class BackendConnection {
 
   /** Sends `exchange` on this connection, behind those in flight. */
   start(exchange: Exchange): void {
+    if (this.#ended) {
+      // The pool never starts a request here once the socket closed; if it did, nothing was written.
+      exchange.reject(withSent(new BackendHttpError('closed', 'the connection to the backend had closed'), false));
+      return;
+    }
     let buffers: Buffer[];
     try {
       buffers = encodeRequest(exchange.request, this.#host, exchange.body, exchange.last ? 'close' : 'keep-alive');
@@ -135,8 +157,10 @@ export class BackendConnection {
     exchanges.push(exchange);
     if (exchanges.length === 1) this.#parser.reset(exchange.keepBody, exchange.request.method === 'HEAD', exchange.maxBodyBytes);
     if (this.#connected) exchange.sent = true;
-    if (this.#batched) writeBatched(this.#socket, buffers);
-    else writeNow(this.#socket, buffers);
+    this.#writesStarted += 1;
+    exchange.writeSeq = this.#writesStarted;
+    if (this.#batched) writeBatched(this.#socket, buffers, this.#afterWrite);
+    else writeNow(this.#socket, buffers, this.#afterWrite);
   }
 
   /** Fails the exchanges whose deadline passed (and so the connection); true when it did. */
@@ -153,6 +177,30 @@ export class BackendConnection {
   destroy(): void {
     this.retiring = true;
     this.#socket.destroy();
+  }
+
+  /**
+   * Runs after each request's write, in order. When Node refused it (EPIPE or ECONNRESET from the
+   * kernel, or the socket destroyed before the write left), that request and the ones written
+   * after it never reached the backend whole: they count as not sent, and may go elsewhere. A
+   * write the kernel refuses transfers no byte; one refused after part of a large body left
+   * delivers a request cut short, which no server can have processed as the whole message.
+   */
+  readonly #afterWrite = (error?: Error | null): void => {
+    if (error === undefined || error === null) {
+      this.#writesDone += 1;
+      return;
+    }
+    this.#error ??= error;
+    this.retiring = true;
+    for (const exchange of this.#exchanges) if (exchange.writeSeq > this.#writesDone) exchange.sent = false;
+    this.#writesDone += 1;
+  };
+
+  /** The server ended its side (FIN): nothing more may be written here; an idle connection closes now. */
+  #onEnd(): void {
+    this.retiring = true;
+    if (this.#exchanges.length === 0) this.#socket.destroy();
   }
 
   #onConnect(): void {
@@ -260,6 +308,12 @@ function behindFailure(cause?: Error): Error {
   const error = new BackendHttpError('closed', 'the connection failed while an earlier request on it was in flight', cause === undefined ? undefined : { cause });
   const code = (cause as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? Object.assign(new Error(cause?.message, { cause }), { code }) : error;
+}
+
+/** `http://HOST:PORT`, with an IPv6 address in brackets. */
+export function originOf(address: BackendAddress): string {
+  const host = address.host.includes(':') ? `[${address.host}]` : address.host;
+  return `${address.protocol}//${host}:${address.port}`;
 }
 
 let lastHint = '';

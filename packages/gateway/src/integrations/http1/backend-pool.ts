@@ -98,6 +98,7 @@ export class BackendPool implements ConnectionOwner {
         deadline: Date.now() + timeout,
         last: false,
         sent: false,
+        writeSeq: 0,
         resolve,
         reject,
       };

@@ -241,7 +241,7 @@ describe('ResponseParser', () => {
       p.reset(true, false, Number.POSITIVE_INFINITY);
       expect(p.done).toBe(false);
       expect(p.execute(Buffer.from('HTTP/1.1 202 OK\r\nContent-Length: 1\r\n\r\nc'))).toBe(0);
-      expect(p.result()).toEqual({ statusCode: 202, headers: { 'content-length': '1' }, body: Buffer.from('c'), keepAlive: true });
+      expect(p.result()).toEqual({ statusCode: 202, headers: { 'content-length': '1' }, body: Buffer.from('c'), keepAlive: true, origin: '' });
     });
   });
 

@@ -17,6 +17,8 @@ export interface ParsedResponse {
   readonly body: Buffer;
   /** True when the connection may carry another request. */
   readonly keepAlive: boolean;
+  /** The backend that answered (`http://ADDRESS:PORT`), to name it in errors and logs. */
+  readonly origin: string;
 }
 
 /** Longest status line plus headers accepted. */
@@ -43,6 +45,7 @@ const enum State {
 }
 
 export class ResponseParser {
+  readonly #origin: string;
   #maxBodyBytes = Number.POSITIVE_INFINITY;
   #keepBody = true;
   #noBody = false;
@@ -57,6 +60,11 @@ export class ResponseParser {
   /** The line `#takeLine` completed, or undefined while it waits for the rest. */
   #line: string | undefined;
   #bodyBytes = 0;
+
+  /** `origin`: the backend this parser reads answers from, copied into each result. */
+  constructor(origin = '') {
+    this.#origin = origin;
+  }
 
   /**
    * Readies the parser for the response to the next request. `noBody` for a HEAD request; with
@@ -137,7 +145,7 @@ export class ResponseParser {
   result(): ParsedResponse {
     const chunks = this.#bodyChunks;
     const body = chunks.length === 0 ? EMPTY : chunks.length === 1 ? (chunks[0] ?? EMPTY) : Buffer.concat(chunks, this.#bodyBytes);
-    return { statusCode: this.#statusCode, headers: this.#headers, body, keepAlive: this.#keepAlive };
+    return { statusCode: this.#statusCode, headers: this.#headers, body, keepAlive: this.#keepAlive, origin: this.#origin };
   }
 
   #readHead(chunk: Buffer, offset: number): number {

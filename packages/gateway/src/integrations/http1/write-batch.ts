@@ -4,6 +4,8 @@
  * and one `setImmediate` (right after the loop's I/O callbacks) uncorks every socket corked in that
  * turn. With pipelining, the messages of many clients that arrived together reach the backend in
  * one system call. Without pipelining a connection has one request at a time: `writeNow`.
+ * `onWritten` is called once the last buffer was handed to the kernel, or with the error when Node
+ * refused the write (EPIPE, ECONNRESET, the socket destroyed before the write left).
  */
 import type { Socket } from 'node:net';
 
@@ -17,8 +19,10 @@ function uncorkAll(): void {
   for (const socket of sockets) socket.uncork();
 }
 
+export type WriteCallback = (error?: Error | null) => void;
+
 /** Writes `buffers` to `socket`, corked until the end of this turn of the event loop. */
-export function writeBatched(socket: Socket, buffers: readonly Buffer[]): void {
+export function writeBatched(socket: Socket, buffers: readonly Buffer[], onWritten: WriteCallback): void {
   if (socket.writableCorked === 0) {
     socket.cork();
     corked.push(socket);
@@ -27,16 +31,23 @@ export function writeBatched(socket: Socket, buffers: readonly Buffer[]): void {
       setImmediate(uncorkAll);
     }
   }
-  for (const buffer of buffers) socket.write(buffer);
+  writeAll(socket, buffers, onWritten);
 }
 
 /** Writes `buffers` to `socket` at once, in one system call. */
-export function writeNow(socket: Socket, buffers: readonly Buffer[]): void {
+export function writeNow(socket: Socket, buffers: readonly Buffer[], onWritten: WriteCallback): void {
   if (buffers.length === 1) {
-    socket.write(buffers[0] as Buffer);
+    socket.write(buffers[0] as Buffer, onWritten);
     return;
   }
   socket.cork();
-  for (const buffer of buffers) socket.write(buffer);
+  writeAll(socket, buffers, onWritten);
   socket.uncork();
+}
+
+/** Writes each buffer; the last one carries the callback (callbacks run in the order of writes). */
+function writeAll(socket: Socket, buffers: readonly Buffer[], onWritten: WriteCallback): void {
+  const last = buffers.length - 1;
+  for (let i = 0; i < last; i += 1) socket.write(buffers[i] as Buffer);
+  socket.write(buffers[last] as Buffer, onWritten);
 }

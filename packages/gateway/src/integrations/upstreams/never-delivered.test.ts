@@ -25,6 +25,13 @@ describe('undeliveredError', () => {
     expect(undeliveredError(withCode('ECONNRESET'))).toBeUndefined();
   });
 
+  it('counts a write Node refused as never delivered, the request being marked not sent', () => {
+    for (const code of ['EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END', 'ERR_SOCKET_CLOSED']) {
+      expect(undeliveredError(withCode(code, false))).toBe('reset-before-write');
+      expect(undeliveredError(withCode(code, true))).toBeUndefined();
+    }
+  });
+
   it('never counts a timeout once the request was written, bad answers or unknown failures', () => {
     expect(undeliveredError(withCode('timeout', true))).toBeUndefined();
     expect(undeliveredError(withCode('ETIMEDOUT', true))).toBeUndefined();

@@ -29,6 +29,11 @@ const NOT_SENT: Readonly<Record<string, UndeliveredReason>> = {
   closed: 'reset-before-write',
   ECONNRESET: 'reset-before-write',
   EPIPE: 'reset-before-write',
+  // Node refused the write: the socket was destroyed or ended before it.
+  ERR_STREAM_DESTROYED: 'reset-before-write',
+  ERR_STREAM_WRITE_AFTER_END: 'reset-before-write',
+  ERR_SOCKET_CLOSED: 'reset-before-write',
+  ERR_SOCKET_CLOSED_BEFORE_CONNECTION: 'reset-before-write',
   'pool-closed': 'reset-before-write',
   'behind-drain': 'draining',
 };

@@ -1,7 +1,9 @@
 /**
  * One upstream: an address a backend listens on, with its connection pool and its health. It is
  * ejected at once when it refuses or says it is draining, or after consecutive failures, and it
- * comes back when a probe (or a request sent while every upstream was ejected) succeeds.
+ * comes back when a probe (or a request sent while every upstream was ejected) succeeds. Each
+ * ejection starts a new generation: an answer to a request sent in an earlier generation (a slow
+ * request a draining replica finishes) says nothing about the upstream now, and changes nothing.
  */
 import { connect } from 'node:net';
 import { BackendPool, type BackendPoolOptions, type BackendRequest, type BackendResponse } from '../http1/backend-pool.js';
@@ -21,6 +23,7 @@ export class Upstream {
   readonly #pool: BackendPool;
   #failures = 0;
   #ejected = false;
+  #generation = 0;
 
   constructor(address: UpstreamAddress, pool: BackendPoolOptions) {
     this.origin = address.origin;
@@ -33,6 +36,7 @@ export class Upstream {
         host: url.hostname.replace(/^\[|\]$/g, ''),
         port: Number(url.port || (protocol === 'https:' ? 443 : 80)),
         hostHeader: address.hostHeader ?? url.host,
+        origin: address.origin,
         ...(address.servername === undefined ? {} : { servername: address.servername }),
       },
       pool,
@@ -48,22 +52,40 @@ export class Upstream {
     return this.#pool.request(request, timeoutMs);
   }
 
-  /** Ejects; true when it was in rotation until now. */
+  /**
+   * Goes up by one at each ejection. Read it when a request is sent and hand it back to
+   * `succeeded` or `failed`: only the outcome of a request sent since the latest ejection counts.
+   */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Ejects; true when it was in rotation until now (a new generation starts). */
   eject(): boolean {
     const was = !this.#ejected;
+    if (was) this.#generation += 1;
     this.#ejected = true;
     this.#failures = 0;
     return was;
   }
 
-  /** Counts a failure that may have been processed; true when this ejected the upstream. */
-  failed(ejectAfter: number): boolean {
+  /**
+   * Counts a failure that may have been processed, of a request sent in `generation`; true when
+   * this ejected the upstream. A failure from before the latest ejection is not counted.
+   */
+  failed(generation: number, ejectAfter: number): boolean {
+    if (generation !== this.#generation) return false;
     this.#failures += 1;
     return this.#failures >= ejectAfter ? this.eject() : false;
   }
 
-  /** A success: clears failures; true when it brought an ejected upstream back. */
-  succeeded(): boolean {
+  /**
+   * A success of a request (or probe) sent in `generation`: clears failures; true when it brought
+   * an ejected upstream back. A request sent before the latest ejection proves nothing: its answer
+   * (a draining replica finishing its slow requests) neither returns the upstream nor clears failures.
+   */
+  succeeded(generation: number): boolean {
+    if (generation !== this.#generation) return false;
     this.#failures = 0;
     const was = this.#ejected;
     this.#ejected = false;
