@@ -3,66 +3,35 @@
 // clients are closed with 1001 (within shutdown.drainMs), and the process exits 0. Messages still
 // queued when the drain window ends reach the backend all the same, before `$disconnect`
 // (docs/operations.md, "Signals"). The gateway's own queued-bytes gauge shows they were queued.
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestBackend, type TestBackend } from '../helpers/backend.js';
 import { connectClient } from '../helpers/client.js';
-import { freePort } from '../helpers/cluster-services.js';
+import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
 
-const cliEntry = new URL('../../../cli/bin/switchboard.js', import.meta.url);
-let cleanup: (() => void)[] = [];
+let running: GatewayProcess[] = [];
 
-afterEach(() => {
-  for (const step of cleanup) step();
-  cleanup = [];
+afterEach(async () => {
+  await Promise.all(running.map((gateway) => gateway.stop()));
+  running = [];
 });
 
-interface GatewayProcess {
-  readonly child: ChildProcessByStdio<null, Readable, null>;
-  readonly port: number;
-  readonly adminPort: number;
-}
-
 /** Starts `switchboard gateway` on free ports, routing every message (two-way) and $disconnect to `backend`. */
-async function startGatewayProcess(backend: TestBackend, shutdown: string): Promise<GatewayProcess> {
-  const [port, adminPort] = [await freePort(), await freePort()];
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-sigterm-'));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'switchboard.yml');
-  writeFileSync(
-    file,
+async function startGateway(backend: TestBackend, shutdown: string): Promise<GatewayProcess> {
+  const gateway = await startGatewayProcess(
     [
-      `listen: { host: 127.0.0.1, port: ${port} }`,
-      `admin: { host: 127.0.0.1, port: ${adminPort} }`,
       `shutdown: ${shutdown}`,
-      'log: { level: warn }',
       'routes: { $default: { integration: message, twoWay: true }, $disconnect: { integration: disconnect } }',
       `integrations: { message: { uri: "${backend.url}/message" }, disconnect: { uri: "${backend.url}/disconnect" } }`,
     ].join('\n'),
+    { logLevel: 'warn' },
   );
-  const child = spawn(process.execPath, [cliEntry.pathname, 'gateway', '--config', file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  cleanup.push(() => {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
-  });
-  let banner = '';
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the gateway exited with ${String(code)}: ${banner}`)));
-    child.stdout.on('data', (chunk: Buffer) => {
-      banner += chunk.toString();
-      if (banner.includes(`ws://127.0.0.1:${port}`)) resolve();
-    });
-  });
-  return { child, port, adminPort };
+  running.push(gateway);
+  return gateway;
 }
 
 /** The gateway process's queued-bytes gauge (`switchboard_dispatch_queued_bytes`), from its /metrics. */
-async function queuedBytes(adminPort: number): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text();
+async function queuedBytes(gateway: GatewayProcess): Promise<number> {
+  const text = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
   const line = text.split('\n').find((candidate) => candidate.startsWith('switchboard_dispatch_queued_bytes '));
   if (line === undefined) throw new Error('no switchboard_dispatch_queued_bytes in /metrics');
   return Number(line.split(' ')[1]);
@@ -102,8 +71,8 @@ async function until(condition: () => Promise<boolean>, what: string): Promise<v
 }
 
 /** True once the gateway process has taken the signal: readiness answers 503. */
-async function draining(adminPort: number): Promise<boolean> {
-  return (await fetch(`http://127.0.0.1:${adminPort}/readyz`)).status === 503;
+async function draining(gateway: GatewayProcess): Promise<boolean> {
+  return (await fetch(`${gateway.adminUrl}/readyz`)).status === 503;
 }
 
 describe('faults: SIGTERM under load', () => {
@@ -114,8 +83,8 @@ describe('faults: SIGTERM under load', () => {
         response.end(request.path.startsWith('/message') ? `reply to ${request.body.toString()}` : '');
       }, request.path.startsWith('/message') ? 100 : 0);
     });
-    const { child, port } = await startGatewayProcess(backend, '{ drainMs: 2000, disconnectFlushMs: 2000 }');
-    const clients = await Promise.all(Array.from({ length: 20 }, () => connectClient(`ws://127.0.0.1:${port}/dev`)));
+    const gateway = await startGateway(backend, '{ drainMs: 2000, disconnectFlushMs: 2000 }');
+    const clients = await Promise.all(Array.from({ length: 20 }, () => connectClient(gateway.clientUrl)));
     const replies = clients.map((client) => {
       const got: string[] = [];
       client.ws.on('message', (data: Buffer) => got.push(data.toString()));
@@ -125,21 +94,19 @@ describe('faults: SIGTERM under load', () => {
     for (const [n, client] of clients.entries()) for (let m = 0; m < 3; m++) client.send(`c${n}m${m}`);
     // Accepted: the gateway has handed the first message of every client to the backend.
     while (backend.requests.filter((r) => r.path === '/message').length < clients.length) await backend.next('/message');
-    const exited = once(child, 'exit');
-    if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+    gateway.signal('SIGTERM');
     const closes = await Promise.all(clients.map((client) => client.closed));
     expect(closes.every((close) => close.code === 1001)).toBe(true);
     for (const [n, got] of replies.entries()) expect(got).toEqual([0, 1, 2].map((m) => `reply to c${n}m${m}`));
-    const [code] = (await exited) as [number | null];
-    expect(code).toBe(0);
+    expect(await gateway.exitCode).toBe(0);
     expect(backend.requests.filter((r) => r.path === '/disconnect')).toHaveLength(20);
   });
 
   it('delivers messages queued when SIGTERM arrives, and sends their replies, within the drain window', async () => {
     const payload = 'q'.repeat(1000);
     await using backend = await heldBackend(150);
-    const { child, port, adminPort } = await startGatewayProcess(backend, '{ drainMs: 5000, disconnectFlushMs: 2000 }');
-    const clients = await Promise.all(Array.from({ length: 10 }, () => connectClient(`ws://127.0.0.1:${port}/dev`)));
+    const gateway = await startGateway(backend, '{ drainMs: 5000, disconnectFlushMs: 2000 }');
+    const clients = await Promise.all(Array.from({ length: 10 }, () => connectClient(gateway.clientUrl)));
     const replies = clients.map((client) => {
       const got: string[] = [];
       client.ws.on('message', (data: Buffer) => got.push(data.toString()));
@@ -150,37 +117,33 @@ describe('faults: SIGTERM under load', () => {
     for (const [n, client] of clients.entries()) for (let m = 0; m < 4; m++) client.send(name(n, m) + payload.slice(8));
     while (backend.requests.filter((r) => r.path === '/message').length < clients.length) await backend.next('/message');
     // Queued, not yet sent: the gateway's own figure says so (the backend holds the first messages).
-    await until(async () => (await queuedBytes(adminPort)) === clients.length * 3 * 1000, 'the gateway queued three messages per client');
+    await until(async () => (await queuedBytes(gateway)) === clients.length * 3 * 1000, 'the gateway queued three messages per client');
     expect(backend.requests.filter((r) => r.path === '/message')).toHaveLength(clients.length);
-    const exited = once(child, 'exit');
-    if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
-    await until(() => draining(adminPort), 'the gateway took SIGTERM');
+    gateway.signal('SIGTERM');
+    await until(() => draining(gateway), 'the gateway took SIGTERM');
     backend.release();
     const closes = await Promise.all(clients.map((client) => client.closed));
     expect(closes.every((close) => close.code === 1001)).toBe(true);
     for (const [n, got] of replies.entries()) expect(got).toEqual([0, 1, 2, 3].map((m) => `reply to ${name(n, m)}`));
-    const [code] = (await exited) as [number | null];
-    expect(code).toBe(0);
+    expect(await gateway.exitCode).toBe(0);
     expect(backend.requests.filter((r) => r.path === '/message')).toHaveLength(40);
     expect(backend.requests.filter((r) => r.path === '/disconnect')).toHaveLength(10);
   });
 
   it('still delivers queued messages to the backend when the drain window ends first, then sends $disconnect', async () => {
     await using backend = await heldBackend(300);
-    const { child, port, adminPort } = await startGatewayProcess(backend, '{ drainMs: 100, disconnectFlushMs: 10000 }');
-    const clients = await Promise.all(Array.from({ length: 5 }, () => connectClient(`ws://127.0.0.1:${port}/dev`)));
+    const gateway = await startGateway(backend, '{ drainMs: 100, disconnectFlushMs: 10000 }');
+    const clients = await Promise.all(Array.from({ length: 5 }, () => connectClient(gateway.clientUrl)));
     for (const [n, client] of clients.entries()) for (let m = 0; m < 4; m++) client.send(`c${n}m${m}`);
     while (backend.requests.filter((r) => r.path === '/message').length < clients.length) await backend.next('/message');
-    await until(async () => (await queuedBytes(adminPort)) === clients.length * 3 * 4, 'the gateway queued three messages per client');
-    const exited = once(child, 'exit');
-    if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
-    await until(() => draining(adminPort), 'the gateway took SIGTERM');
+    await until(async () => (await queuedBytes(gateway)) === clients.length * 3 * 4, 'the gateway queued three messages per client');
+    gateway.signal('SIGTERM');
+    await until(() => draining(gateway), 'the gateway took SIGTERM');
     backend.release();
     // The drain window (100 ms) ends while each client still has messages queued (1.2 s of work).
     const closes = await Promise.all(clients.map((client) => client.closed));
     expect(closes.every((close) => close.code === 1001)).toBe(true);
-    const [code] = (await exited) as [number | null];
-    expect(code).toBe(0);
+    expect(await gateway.exitCode).toBe(0);
     const delivered = backend.requests.filter((r) => r.path === '/message').map((r) => r.body.toString());
     expect(delivered.sort()).toEqual(clients.flatMap((_, n) => [0, 1, 2, 3].map((m) => `c${n}m${m}`)).sort());
     // $disconnect comes after the connection's last message.

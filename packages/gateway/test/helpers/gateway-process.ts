@@ -21,6 +21,8 @@ export interface GatewayProcess {
   readonly adminUrl: string;
   /** What it printed on stdout so far. */
   readonly output: string;
+  /** Resolves with its exit code (null when a signal ended it). */
+  readonly exitCode: Promise<number | null>;
   /** Resolves with the first stdout line, printed or to come, that matches; rejects if the process exits first. */
   waitForLine(pattern: RegExp): Promise<string>;
   signal(name: NodeJS.Signals): void;
@@ -28,11 +30,17 @@ export interface GatewayProcess {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-export async function startGatewayProcess(config: string): Promise<GatewayProcess> {
+export interface GatewayProcessOptions {
+  /** `log.level` (JSON lines on stdout). @default 'info' */
+  readonly logLevel?: string;
+}
+
+/** Starts `switchboard gateway` with `config` (YAML without `listen`, `admin` and `log`, which this sets). */
+export async function startGatewayProcess(config: string, options: GatewayProcessOptions = {}): Promise<GatewayProcess> {
   const [port, adminPort] = [await freePort(), await freePort()];
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-node-'));
   const file = join(dir, 'switchboard.yml');
-  writeFileSync(file, `listen: { host: 127.0.0.1, port: ${port} }\nadmin: { host: 127.0.0.1, port: ${adminPort} }\nlog: { level: info, format: json }\n${config}`);
+  writeFileSync(file, `listen: { host: 127.0.0.1, port: ${port} }\nadmin: { host: 127.0.0.1, port: ${adminPort} }\nlog: { level: ${options.logLevel ?? 'info'}, format: json }\n${config}`);
   const child: ChildProcess = spawn(process.execPath, [cliEntry.pathname, 'gateway', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error('the gateway process did not start');
   const pid = child.pid;
@@ -79,6 +87,7 @@ export async function startGatewayProcess(config: string): Promise<GatewayProces
     get output() {
       return output;
     },
+    exitCode: exited.then(([code]) => code as number | null),
     waitForLine,
     signal(name) {
       process.kill(pid, name);
