@@ -5,7 +5,7 @@
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { describe, expect, it } from 'vitest';
 import { startTestBackend } from '../helpers/backend.js';
-import { connectClient, type TestClient } from '../helpers/client.js';
+import { collectMessages, connectClient } from '../helpers/client.js';
 import { routesTo, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const HIGH_WATER = 256 * 1024;
@@ -41,18 +41,11 @@ function sampleBuffers(gateway: TestGateway): { readonly max: number; readonly m
   return sample;
 }
 
-/** Collects every text message of a client (its `next()` queue is bypassed). */
-function collect(client: TestClient): string[] {
-  const received: string[] = [];
-  client.ws.on('message', (data: Buffer) => received.push(data.toString()));
-  return received;
-}
-
 describe('backpressure: slow consumers', () => {
   it('answers 429 LimitExceededException above the high-water mark, sends nothing for it, and delivers every accepted push', async () => {
     await using gateway = await startTestGateway({ backpressure: { highWaterBytes: HIGH_WATER, maxBufferedBytes: MAX_BUFFERED } });
     const stalled = await Promise.all([0, 1, 2].map(() => connectClient(gateway.url())));
-    const received = stalled.map(collect);
+    const received = stalled.map(collectMessages);
     for (const client of stalled) client.ws.pause(); // stops reading: the kernel buffers fill, then the gateway's
     const ids = [...gateway.gateway.registry.values()].map((connection) => connection.id);
     const sample = sampleBuffers(gateway);

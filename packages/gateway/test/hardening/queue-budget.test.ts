@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { startTestBackend, type RecordedRequest, type TestBackend } from '../helpers/backend.js';
-import { connectClient, type TestClient } from '../helpers/client.js';
+import { collectMessages, connectClient } from '../helpers/client.js';
 import { routesTo, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const KB = 1024;
@@ -58,13 +58,6 @@ function sampleQueued(gateway: TestGateway): { readonly max: number; stop(): voi
   return sample;
 }
 
-/** Every text message a client receives, in order. */
-function collect(client: TestClient): string[] {
-  const received: string[] = [];
-  client.ws.on('message', (data: Buffer) => received.push(data.toString()));
-  return received;
-}
-
 async function scrape(gateway: TestGateway, name: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${gateway.adminPort}/metrics`)).text();
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
@@ -78,7 +71,7 @@ describe('dispatch queues: bounded in bytes', () => {
     const maxQueuedBytes = 64 * KB;
     await using gateway = await startTestGateway({ ...routesTo(backend.url), dispatch: { maxQueued: 1000, maxQueuedBytes } });
     await using client = await connectClient(gateway.url());
-    const received = collect(client);
+    const received = collectMessages(client);
     const sample = sampleQueued(gateway);
     const count = 60; // 960 KB: without the byte bound, all of it would be queued (the count bound is 1000)
     for (let m = 0; m < count; m++) client.send(message(0, m));
@@ -103,7 +96,7 @@ describe('dispatch queues: bounded in bytes', () => {
     const total = 512 * KB;
     await using gateway = await startTestGateway({ ...routesTo(backend.url), dispatch: { maxQueued: 1000, maxQueuedBytes: 512 * KB, maxQueuedBytesTotal: total } });
     const clients = await Promise.all(Array.from({ length: 20 }, () => connectClient(gateway.url())));
-    const received = clients.map(collect);
+    const received = clients.map(collectMessages);
     const sample = sampleQueued(gateway);
     const count = 40; // 20 clients × 40 × 16 KB = 12.5 MB sent at a backend that answers nothing
     for (const [n, client] of clients.entries()) for (let m = 0; m < count; m++) client.send(message(n, m));
@@ -161,7 +154,7 @@ describe('dispatch queues: bounded in bytes', () => {
     expect(gateway.gateway.dispatchQueue.queuedBytes).toBe(4 * 7 * MESSAGE_BYTES);
     // An open client now queues 12 × 16 KB: the budget fills, so closed queues make room first.
     await using open = await connectClient(gateway.url());
-    const received = collect(open);
+    const received = collectMessages(open);
     for (let m = 0; m < 13; m++) open.send(message(9, m));
     await until(() => backend.requests.filter((r) => r.path === '/message').length === 5 && gateway.gateway.dispatchQueue.droppedMessages > 0, 'closed queues were dropped');
     const [connection] = gateway.gateway.registry.values();

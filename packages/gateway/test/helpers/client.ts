@@ -87,3 +87,10 @@ export async function refusal(url: string, options: ClientOptions = {}, protocol
   }
   throw new Error('the handshake was accepted');
 }
+
+/** Every text message `client` receives from now on, in order (its `next()` queue is bypassed). */
+export function collectMessages(client: TestClient): string[] {
+  const received: string[] = [];
+  client.ws.on('message', (data: Buffer) => received.push(data.toString()));
+  return received;
+}

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LambdaFunctionSpec } from '../../src/lambda/lambda-function.js';
-import type { LambdaInvocationError } from '../../src/lambda/lambda-invocation-error.js';
 import { LambdaRunner } from '../../src/lambda/lambda-runner.js';
+import { invocationFailure } from './invocation-failure.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/lambda-sdk/', import.meta.url));
 const credentials = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
@@ -75,15 +75,6 @@ const fn = (dir: string, handler: string): LambdaFunctionSpec => ({
   timeoutMs: 15_000,
 });
 
-async function failure(promise: Promise<unknown>): Promise<LambdaInvocationError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as LambdaInvocationError;
-  }
-  throw new Error('expected the invocation to fail');
-}
-
 describe('the AWS SDK as the Lambda runtime provides it', () => {
   it('is not reachable from the copied function folder by itself', () => {
     const fromFunction = createRequire(join(codeDir, 'sdk-cjs.js'));
@@ -115,7 +106,7 @@ describe('the AWS SDK as the Lambda runtime provides it', () => {
   });
 
   it('fails a CommonJS handler that requires a missing package with Runtime.ImportModuleError', async () => {
-    const error = await failure(runner.invoke(fn(codeDir, 'missing-cjs.handler'), {}));
+    const error = await invocationFailure(runner.invoke(fn(codeDir, 'missing-cjs.handler'), {}));
     expect(error.code).toBe('SWB_ERR_LAMBDA_HANDLER');
     expect(error.errorType).toBe('Runtime.ImportModuleError');
     expect(error.errorMessage).toBe(
@@ -124,7 +115,7 @@ describe('the AWS SDK as the Lambda runtime provides it', () => {
   });
 
   it('fails an ESM handler that imports a missing package with Runtime.ImportModuleError', async () => {
-    const error = await failure(runner.invoke(fn(codeDir, 'missing-esm.handler'), {}));
+    const error = await invocationFailure(runner.invoke(fn(codeDir, 'missing-esm.handler'), {}));
     expect(error.code).toBe('SWB_ERR_LAMBDA_HANDLER');
     expect(error.errorType).toBe('Runtime.ImportModuleError');
     expect(error.errorMessage).toBe(

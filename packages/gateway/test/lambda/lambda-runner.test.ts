@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LambdaRunner } from '../../src/lambda/lambda-runner.js';
 import type { LambdaFunctionSpec } from '../../src/lambda/lambda-function.js';
-import type { LambdaInvocationError } from '../../src/lambda/lambda-invocation-error.js';
+import { invocationFailure } from './invocation-failure.js';
 
 const codeDir = fileURLToPath(new URL('../fixtures/lambda/', import.meta.url));
 const runner = new LambdaRunner({ region: 'eu-west-1', baseEnv: { FROM_HOST: 'yes' } });
@@ -16,15 +16,6 @@ const fn = (handler: string, extra: Partial<LambdaFunctionSpec> = {}): LambdaFun
   handler,
   ...extra,
 });
-
-async function failure(promise: Promise<unknown>): Promise<LambdaInvocationError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as LambdaInvocationError;
-  }
-  throw new Error('expected the invocation to fail');
-}
 
 describe('LambdaRunner', () => {
   it('runs an ESM async handler with an AWS-shaped context and the function environment', async () => {
@@ -53,7 +44,7 @@ describe('LambdaRunner', () => {
       statusCode: 200,
       body: 'cjs:x',
     });
-    const error = await failure(runner.invoke(fn('cjs/callback.fails'), {}));
+    const error = await invocationFailure(runner.invoke(fn('cjs/callback.fails'), {}));
     expect(error.code).toBe('SWB_ERR_LAMBDA_ERROR');
     expect(error.errorMessage).toBe('callback failure');
   });
@@ -65,13 +56,13 @@ describe('LambdaRunner', () => {
   });
 
   it('reports a thrown error and a thrown string with Lambda errorType and errorMessage', async () => {
-    const thrown = await failure(runner.invoke(fn('faults.throws'), {}));
+    const thrown = await invocationFailure(runner.invoke(fn('faults.throws'), {}));
     expect(thrown).toMatchObject({
       code: 'SWB_ERR_LAMBDA_ERROR',
       errorType: 'TypeError',
       errorMessage: 'boom',
     });
-    const unauthorized = await failure(runner.invoke(fn('faults.unauthorized'), {}));
+    const unauthorized = await invocationFailure(runner.invoke(fn('faults.unauthorized'), {}));
     expect(unauthorized).toMatchObject({
       code: 'SWB_ERR_LAMBDA_ERROR',
       errorType: 'string',
@@ -80,7 +71,7 @@ describe('LambdaRunner', () => {
   });
 
   it('stops a hanging handler at its timeout, then serves the next call from a fresh environment', async () => {
-    const error = await failure(runner.invoke(fn('faults.hang', { timeoutMs: 200 }), {}));
+    const error = await invocationFailure(runner.invoke(fn('faults.hang', { timeoutMs: 200 }), {}));
     expect(error).toMatchObject({
       code: 'SWB_ERR_LAMBDA_TIMEOUT',
       errorMessage: 'Task timed out after 0.20 seconds',
@@ -89,16 +80,16 @@ describe('LambdaRunner', () => {
   });
 
   it('survives an uncaught error, process.exit and a memory leak in a handler', async () => {
-    expect(await failure(runner.invoke(fn('faults.crash'), {}))).toMatchObject({
+    expect(await invocationFailure(runner.invoke(fn('faults.crash'), {}))).toMatchObject({
       code: 'SWB_ERR_LAMBDA_CRASH',
       errorType: 'Runtime.UncaughtError',
     });
-    expect(await failure(runner.invoke(fn('faults.exit'), {}))).toMatchObject({
+    expect(await invocationFailure(runner.invoke(fn('faults.exit'), {}))).toMatchObject({
       code: 'SWB_ERR_LAMBDA_CRASH',
       errorType: 'Runtime.ExitError',
     });
     expect(
-      await failure(runner.invoke(fn('faults.leak', { memoryMb: 32, timeoutMs: 20_000 }), {})),
+      await invocationFailure(runner.invoke(fn('faults.leak', { memoryMb: 32, timeoutMs: 20_000 }), {})),
     ).toMatchObject({ code: 'SWB_ERR_LAMBDA_CRASH', errorType: 'Runtime.OutOfMemory' });
     // The host process is fine and the runner still works.
     expect(await runner.invoke(fn('cjs/callback.handler'), { body: 'still here' })).toEqual({
@@ -108,10 +99,10 @@ describe('LambdaRunner', () => {
   });
 
   it('refuses a handler whose module or export does not exist', async () => {
-    expect(await failure(runner.invoke(fn('missing.handler'), {}))).toMatchObject({
+    expect(await invocationFailure(runner.invoke(fn('missing.handler'), {}))).toMatchObject({
       code: 'SWB_ERR_LAMBDA_HANDLER',
     });
-    expect(await failure(runner.invoke(fn('echo.nothing'), {}))).toMatchObject({
+    expect(await invocationFailure(runner.invoke(fn('echo.nothing'), {}))).toMatchObject({
       code: 'SWB_ERR_LAMBDA_HANDLER',
       errorType: 'Runtime.HandlerNotFound',
     });
