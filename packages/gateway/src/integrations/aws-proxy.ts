@@ -40,7 +40,11 @@ export interface AwsProxyOptions {
   readonly batchesInFlight?: number;
 }
 
-type HttpTarget = Extract<AwsProxyTarget, { kind: 'http' }> & { readonly path: string };
+type HttpTarget = Extract<AwsProxyTarget, { kind: 'http' }> & {
+  readonly path: string;
+  /** `endpoint URL` of each replica that answered, by origin: built once, named in messages. */
+  readonly endpoints: Map<string, string>;
+};
 
 /** The POST's own header lines: constants and counts, written without the client-value checks. */
 const JSON_LINE = 'content-type: application/json\r\n';
@@ -55,7 +59,7 @@ export class AwsProxyIntegration implements Integration {
   constructor(target: AwsProxyTarget, options: AwsProxyOptions) {
     if (target.kind === 'http') {
       const url = new URL(target.uri);
-      const http: HttpTarget = { ...target, path: url.pathname + url.search };
+      const http: HttpTarget = { ...target, path: url.pathname + url.search, endpoints: new Map() };
       this.#target = http;
       const batchSize = options.batchSize ?? 1;
       if (batchSize > 1)
@@ -208,9 +212,17 @@ export class AwsProxyIntegration implements Integration {
   }
 }
 
-/** `endpoint URL` of the replica that gave `response`, for messages (without the query string). */
+/**
+ * `endpoint URL` of the replica that gave `response`, for messages (without the query string). Every
+ * answer needs it at hand, so it is built once per replica rather than parsed from the URL each time.
+ */
 function endpointAt(target: HttpTarget, response: BackendResponse): string {
-  return `endpoint ${withoutQuery(urlAt(target.uri, response.origin))}`;
+  let endpoint = target.endpoints.get(response.origin);
+  if (endpoint === undefined) {
+    endpoint = `endpoint ${withoutQuery(urlAt(target.uri, response.origin))}`;
+    target.endpoints.set(response.origin, endpoint);
+  }
+  return endpoint;
 }
 
 /** The JSON result in an endpoint's answer; an empty body is no result (null). */

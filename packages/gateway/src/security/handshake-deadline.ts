@@ -61,11 +61,6 @@ export class HandshakeDeadline {
     tcp.on('close', forget);
   }
 
-  /** True while `tcp` is waiting for its upgrade request (for tests and diagnostics). */
-  static pending(tcp: Socket): boolean {
-    return (tcp as TimedSocket)[STATE] !== undefined;
-  }
-
   #onRequest(request: IncomingMessage, response: ServerResponse): void {
     const tcp: TimedSocket = this.#link.tcpSocketOf(request.socket);
     const state = tcp[STATE];

@@ -59,9 +59,4 @@ export class TlsSocketLink {
   httpSocketOf(tcp: Socket): Socket | undefined {
     return this.tls ? (tcp as LinkedSocket)[TLS] : tcp;
   }
-
-  /** TCP sockets still in their TLS handshake (0 once every such connection completed or closed). */
-  get handshaking(): number {
-    return this.#handshaking.size;
-  }
 }

@@ -230,7 +230,7 @@ export function createClientServer(ctx: GatewayContext, lifecycle: ConnectionLif
       }
       const fenced = ctx.selfFence?.fencedNow() === true;
       if (gone || !accepting || fenced) {
-        if (!gone) refuse(request, socket, fenced ? refusals.fenced : { status: 503, code: 'SWB_ERR_DRAINING', body: refusals.draining.body }, pending.id);
+        if (!gone) refuse(request, socket, fenced ? refusals.fenced : refusals.draining, pending.id);
         // The backend accepted a connection that never opened: tell it, so it can clean up.
         if (outcome.calledBackend) lifecycle.disconnects.notify(pending, 1006, 'handshake abandoned');
         return;
