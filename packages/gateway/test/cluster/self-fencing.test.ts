@@ -79,6 +79,17 @@ async function servesNewClients(node: GatewayProcess, peer: GatewayProcess, back
   await client.close();
 }
 
+/** Waits until a push for `id` through `node` is answered 200, and the client received it. */
+async function reachableThrough(node: GatewayProcess, id: string, client: TestClient): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      expect((await post(node, id, 'before')).status).toBe(200);
+    },
+    { timeout: 10_000, interval: 50 },
+  );
+  expect(await client.next()).toBe('before');
+}
+
 for (const kind of ['redis', 'nats'] as const) {
   const missing = await missingService(kind);
   const sharedUrl = kind === 'redis' ? redisUrl : natsUrl;
@@ -89,13 +100,7 @@ for (const kind of ['redis', 'nats'] as const) {
       await using a = await startGatewayProcess(config);
       await using b = await startGatewayProcess(config);
       const { client, id } = await connectTo(a, backend);
-      await vi.waitFor(
-        async () => {
-          expect((await post(b, id, 'before')).status).toBe(200);
-        },
-        { timeout: 10_000, interval: 50 },
-      );
-      expect(await client.next()).toBe('before');
+      await reachableThrough(b, id, client);
 
       a.signal('SIGSTOP');
       // Waits in a's socket while it is stopped.
@@ -138,13 +143,7 @@ for (const kind of ['redis', 'nats'] as const) {
         // b must know a before the cut: a node it never heard of it cannot count gone for a lease.
         await within(b.waitForLine(/cluster node joined/), 10_000, 'b hearing a');
         const { client, id } = await connectTo(a, backend);
-        await vi.waitFor(
-          async () => {
-            expect((await post(b, id, 'before')).status).toBe(200);
-          },
-          { timeout: 10_000, interval: 50 },
-        );
-        expect(await client.next()).toBe('before');
+        await reachableThrough(b, id, client);
         proxy.cut(mode);
         const cutAt = Date.now();
         // Until the lease ends b cannot tell a cut-off node from a dead one: 503 or 504, never 410
